@@ -1,0 +1,4 @@
+// Keep test output readable: Powertools logs and EMF metrics go to stdout otherwise.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.AWS_REGION ??= 'us-east-1';
