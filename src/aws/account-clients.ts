@@ -1,0 +1,48 @@
+// Clients per evaluated account, kept across warm invocations: connections are reused, ECS
+// pacing state persists (the account's throttle buckets do too), and assumed-role credentials
+// are refreshed from the cache shortly before they expire.
+import type { RuleSettings } from '../env';
+import type { AccountTarget } from '../run';
+import { ecsBuckets, type EcsBucket, type TokenBucket } from '../core/token-bucket';
+import { CallCounter, createAwsClients, createStsClient, type AwsClients } from './clients';
+import { RoleCredentialCache } from './credentials';
+
+export class AccountClients {
+  readonly calls = new CallCounter();
+  private readonly clients = new Map<string, AwsClients>();
+  private readonly buckets = new Map<string, Record<EcsBucket, TokenBucket>>();
+  private roles: RoleCredentialCache | undefined;
+
+  constructor(private readonly settings: RuleSettings) {}
+
+  async clientsFor(target: AccountTarget): Promise<AwsClients> {
+    const { roleArn, region } = target;
+    if (roleArn) {
+      this.roles ??= new RoleCredentialCache(createStsClient({ region, maxAttempts: this.settings.maxAttempts }, this.calls));
+      // Assume now, so a denied role fails the invocation with its ARN before any other call.
+      await this.roles.get(roleArn);
+    }
+    const key = `${roleArn ?? 'self'}|${region}`;
+    let clients = this.clients.get(key);
+    if (!clients) {
+      const roles = this.roles;
+      const bucketKey = `${target.accountId}|${region}`;
+      let buckets = this.buckets.get(bucketKey);
+      if (!buckets) {
+        buckets = ecsBuckets(this.settings.ecsRateShare);
+        this.buckets.set(bucketKey, buckets);
+      }
+      clients = createAwsClients(
+        {
+          region,
+          maxAttempts: this.settings.maxAttempts,
+          ...(roleArn && roles ? { credentials: () => roles.get(roleArn) } : {}),
+        },
+        this.calls,
+        buckets,
+      );
+      this.clients.set(key, clients);
+    }
+    return clients;
+  }
+}

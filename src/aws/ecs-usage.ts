@@ -1,0 +1,92 @@
+// ECS adapter: which task definition revisions have tasks with desiredStatus RUNNING.
+// ListTasks has no revision filter (only family), so tasks are described and matched on the
+// exact taskDefinitionArn. Every call is paced by the client's token-bucket middleware.
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  paginateListClusters,
+  paginateListTasks,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import { AWS_BATCH_MAX } from '../core/batch';
+import { mapSettled } from '../core/concurrency';
+import { DiscoveryError, RuleError, type ClusterFailure } from '../core/errors';
+import { revisionFacts } from '../core/revision';
+import type { RevisionFacts } from '../core/types';
+import { addTask, clusterName, type UsageIndex } from '../core/usage';
+
+export interface DiscoveryOptions {
+  /** Only tasks of this family (change events); the whole account when absent (periodic runs). */
+  readonly family?: string;
+  /** Clusters read at once. */
+  readonly concurrency: number;
+}
+
+export interface DiscoveryResult {
+  readonly usage: UsageIndex;
+  readonly clusterCount: number;
+  readonly taskCount: number;
+  /** Clusters that could not be read; usage from them may be missing. */
+  readonly failures: ClusterFailure[];
+}
+
+export async function discoverUsage(ecs: ECSClient, options: DiscoveryOptions): Promise<DiscoveryResult> {
+  const clusterArns = await listClusters(ecs);
+  const usage: UsageIndex = new Map();
+  let taskCount = 0;
+  const outcomes = await mapSettled(clusterArns, options.concurrency, async (clusterArn) => {
+    // Not `taskCount += await ...`: that reads taskCount before the await and loses updates.
+    const described = await readCluster(ecs, clusterArn, options.family, usage);
+    taskCount += described;
+  });
+  const failures: ClusterFailure[] = [];
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status === 'rejected') failures.push({ cluster: clusterName(clusterArns[i] as string), cause: outcome.reason });
+  });
+  return { usage, clusterCount: clusterArns.length, taskCount, failures };
+}
+
+async function listClusters(ecs: ECSClient): Promise<string[]> {
+  const arns: string[] = [];
+  try {
+    for await (const page of paginateListClusters({ client: ecs, pageSize: AWS_BATCH_MAX }, {})) {
+      arns.push(...(page.clusterArns ?? []));
+    }
+  } catch (cause) {
+    // Without the cluster list nothing can be established.
+    throw new DiscoveryError([{ cluster: '(ListClusters)', cause }]);
+  }
+  return arns;
+}
+
+/** Lists and describes one cluster page by page, so memory holds one page of task ARNs at a time. */
+async function readCluster(ecs: ECSClient, clusterArn: string, family: string | undefined, usage: UsageIndex): Promise<number> {
+  const name = clusterName(clusterArn);
+  let described = 0;
+  const pages = paginateListTasks(
+    { client: ecs, pageSize: AWS_BATCH_MAX },
+    { cluster: clusterArn, desiredStatus: 'RUNNING', ...(family ? { family } : {}) },
+  );
+  for await (const page of pages) {
+    const taskArns = page.taskArns ?? [];
+    if (taskArns.length === 0) continue;
+    const { tasks = [], failures = [] } = await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: taskArns }));
+    // MISSING: the task stopped and was reaped between ListTasks and DescribeTasks.
+    const unexplained = failures.filter((f) => f.reason !== 'MISSING');
+    if (unexplained.length > 0) {
+      throw new RuleError(`DescribeTasks could not describe ${unexplained.length} task(s) (${unexplained[0]?.reason ?? 'no reason'})`);
+    }
+    for (const task of tasks) {
+      if (!task.taskDefinitionArn) continue;
+      addTask(usage, { taskDefinitionArn: task.taskDefinitionArn, clusterName: name, group: task.group, lastStatus: task.lastStatus });
+      described += 1;
+    }
+  }
+  return described;
+}
+
+/** For running revisions that AWS Config has no record of. */
+export async function describeRevision(ecs: ECSClient, taskDefinitionArn: string): Promise<RevisionFacts> {
+  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }));
+  return revisionFacts(taskDefinition, taskDefinitionArn, taskDefinitionArn);
+}

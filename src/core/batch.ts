@@ -1,0 +1,43 @@
+// Batching helpers sized by AWS limits.
+
+/** PutEvaluations, DescribeTasks and most list pages take at most 100 items. */
+export const AWS_BATCH_MAX = 100;
+
+export function chunk<T>(items: readonly T[], size = AWS_BATCH_MAX): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError('chunk size must be a positive integer');
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** SelectResourceConfig Expression: 1-4096 characters (AWS Config API reference). */
+export const EXPRESSION_MAX = 4096;
+
+const SELECT_PREFIX =
+  "SELECT resourceId, resourceType, arn, configuration.PidMode WHERE resourceType = 'AWS::ECS::TaskDefinition' AND arn IN (";
+
+/**
+ * Advanced queries that look up recorded task definitions by exact ARN, packed greedily so each
+ * expression stays within the 4096-character limit: one query per ~40 revisions instead of
+ * listing every recorded revision of the account.
+ */
+export function arnLookupQueries(arns: readonly string[]): string[] {
+  const empty = SELECT_PREFIX.length + ')'.length;
+  const queries: string[] = [];
+  let current: string[] = [];
+  let length = empty;
+  const flush = (): void => {
+    if (current.length > 0) queries.push(`${SELECT_PREFIX}${current.join(', ')})`);
+    current = [];
+    length = empty;
+  };
+  for (const arn of arns) {
+    const quoted = `'${arn.replace(/'/g, "''")}'`;
+    if (empty + quoted.length > EXPRESSION_MAX) throw new RangeError('an ARN is too long for an advanced query');
+    if (current.length > 0 && length + 2 + quoted.length > EXPRESSION_MAX) flush();
+    length += (current.length > 0 ? 2 : 0) + quoted.length;
+    current.push(quoted);
+  }
+  flush();
+  return queries;
+}

@@ -1,0 +1,47 @@
+// Plain data the core decides on. No SDK types here: adapters translate at the edge.
+
+export const TASK_DEFINITION_TYPE = 'AWS::ECS::TaskDefinition';
+
+export const COMPLIANCE = {
+  COMPLIANT: 'COMPLIANT',
+  NON_COMPLIANT: 'NON_COMPLIANT',
+  NOT_APPLICABLE: 'NOT_APPLICABLE',
+} as const;
+export type ComplianceType = (typeof COMPLIANCE)[keyof typeof COMPLIANCE];
+
+/** pidMode normalised: ECS accepts "host" or "task"; absent, null or "" mean a private namespace. */
+export type PidMode = 'host' | 'task' | 'unset';
+
+/** What the rule knows about one task definition revision, whatever source it came from. */
+export interface RevisionFacts {
+  readonly taskDefinitionArn: string;
+  readonly pidMode: PidMode;
+}
+
+/** Aggregated view of the running tasks of one revision. Sets keep memory per revision, not per task. */
+export interface RevisionUsage {
+  taskCount: number;
+  readonly clusters: Set<string>;
+  readonly services: Set<string>;
+}
+
+/** One task as ECS describes it, reduced to what the decision and annotation use. */
+export interface RunningTask {
+  readonly taskDefinitionArn: string;
+  readonly clusterName: string;
+  /** ECS task group: "service:<name>" for service tasks, "family:<family>" otherwise. */
+  readonly group?: string;
+  readonly lastStatus?: string;
+}
+
+export interface Verdict {
+  readonly complianceType: ComplianceType;
+  readonly annotation: string;
+}
+
+/** An evaluation ready for PutEvaluations. */
+export interface Evaluation extends Verdict {
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly orderingTimestamp: Date;
+}

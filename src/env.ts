@@ -1,0 +1,35 @@
+// The environment, read once at start-up through a typed reader that fails with a clear message
+// (pattern from Powertools commons/src/envUtils.ts).
+import { EnvironmentError } from './core/errors';
+
+export interface RuleSettings {
+  /** SDK attempts per AWS call (RULE_MAX_ATTEMPTS, default 10). */
+  readonly maxAttempts: number;
+  /** Clusters read at once (RULE_ECS_CONCURRENCY, default 10). */
+  readonly ecsConcurrency: number;
+  /** Share of ECS's documented throttle rates this rule may use (RULE_ECS_RATE_SHARE, default 1). */
+  readonly ecsRateShare: number;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): RuleSettings {
+  return {
+    maxAttempts: readNumber(env, 'RULE_MAX_ATTEMPTS', 10, { min: 1, max: 25, integer: true }),
+    ecsConcurrency: readNumber(env, 'RULE_ECS_CONCURRENCY', 10, { min: 1, max: 50, integer: true }),
+    ecsRateShare: readNumber(env, 'RULE_ECS_RATE_SHARE', 1, { min: 0.05, max: 1, integer: false }),
+  };
+}
+
+function readNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  { min, max, integer }: { min: number; max: number; integer: boolean },
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new EnvironmentError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+  return value;
+}

@@ -1,0 +1,215 @@
+// The one orchestration: parse the event, establish facts through the adapters, decide with the
+// pure core, report. Shared by the Lambda handler and any other front end (tests, demo, CLI).
+import type { AwsClients } from './aws/clients';
+import { listReportedResults, fetchConfigurationItem, lookupRecordedRevisions } from './aws/config-reads';
+import { describeRevision, discoverUsage } from './aws/ecs-usage';
+import { putEvaluations, type PutOptions } from './aws/put-evaluations';
+import { executionRoleArn } from './aws/credentials';
+import { NOT_APPLICABLE_REASON, resourceTypeAnnotation, statusAnnotation } from './core/annotation';
+import { mapSettled } from './core/concurrency';
+import { decide } from './core/decide';
+import { DiscoveryError, RuleError, causeText } from './core/errors';
+import { GONE_STATUSES, parseEvent, type MessageType, type ParsedEvent } from './core/event';
+import { familyOf, parsePidMode, revisionFacts } from './core/revision';
+import { COMPLIANCE, TASK_DEFINITION_TYPE, type ComplianceType, type Evaluation, type PidMode, type Verdict } from './core/types';
+
+export interface AccountTarget {
+  readonly accountId: string;
+  readonly partition: string;
+  readonly region: string;
+  /** Set when the rule parameter ExecutionRoleName is: calls run with this role's credentials. */
+  readonly roleArn?: string;
+}
+
+export interface RunLog {
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface RunDependencies {
+  clientsFor(target: AccountTarget): Promise<AwsClients>;
+  readonly ecsConcurrency: number;
+  readonly log: RunLog;
+  readonly put?: Pick<PutOptions, 'maxAttempts' | 'baseDelayMs' | 'clock'>;
+}
+
+export interface RunSummary {
+  readonly messageType: MessageType;
+  readonly configRuleName: string;
+  readonly accountId: string;
+  readonly evaluations: readonly Evaluation[];
+  readonly byCompliance: Record<ComplianceType, number>;
+  readonly clusters?: number;
+  readonly runningTasks?: number;
+  readonly revisionsInUse?: number;
+  readonly unrecordedRevisions?: number;
+  readonly staleResolved?: number;
+}
+
+/** Parses first: bad input rejects before any AWS call, so nothing is reported from it. */
+export async function runRule(rawEvent: unknown, deps: RunDependencies): Promise<RunSummary> {
+  const event = parseEvent(rawEvent);
+  const { rule, parameters } = event;
+  const target: AccountTarget = {
+    accountId: rule.accountId,
+    partition: rule.partition,
+    region: rule.region,
+    ...(parameters.executionRoleName
+      ? { roleArn: executionRoleArn(rule.partition, rule.accountId, parameters.executionRoleName) }
+      : {}),
+  };
+  const clients = await deps.clientsFor(target);
+  return event.trigger.kind === 'scheduled' ? runScheduled(event, clients, deps) : runChange(event, clients, deps);
+}
+
+async function runChange(event: ParsedEvent, clients: AwsClients, deps: RunDependencies): Promise<RunSummary> {
+  const trigger = event.trigger;
+  if (trigger.kind === 'scheduled') throw new RuleError('runChange needs a change trigger');
+  const item = trigger.item;
+  const report = async (verdict: Verdict, extra: Partial<RunSummary> = {}): Promise<RunSummary> => {
+    const evaluation = { ...verdict, resourceType: item.resourceType, resourceId: item.resourceId, orderingTimestamp: item.captureTime };
+    await send(clients, event, [evaluation], deps);
+    return summary(event, [evaluation], extra);
+  };
+
+  if (event.rule.eventLeftScope) return report({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: NOT_APPLICABLE_REASON.leftScope });
+  if (item.resourceType !== TASK_DEFINITION_TYPE) {
+    return report({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: resourceTypeAnnotation(item.resourceType) });
+  }
+  if (GONE_STATUSES.has(item.status)) return report({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: statusAnnotation(item.status) });
+
+  const { configuration, arn, status } = await itemConfiguration(trigger, clients);
+  if (GONE_STATUSES.has(status)) return report({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: statusAnnotation(status) });
+  const facts = revisionFacts(configuration, arn, item.resourceId);
+
+  const discovery = await discoverUsage(clients.ecs, { family: familyOf(facts.taskDefinitionArn), concurrency: deps.ecsConcurrency });
+  const usage = discovery.usage.get(facts.taskDefinitionArn);
+  // Not seen running, but part of the account was unreadable: "not in use" is not established.
+  if (!usage && discovery.failures.length > 0) throw new DiscoveryError(discovery.failures, 0);
+
+  const result = await report(decide(facts.pidMode, usage, { unreadableClusters: discovery.failures.length }), {
+    clusters: discovery.clusterCount,
+    runningTasks: usage?.taskCount ?? 0,
+  });
+  if (discovery.failures.length > 0) throw new DiscoveryError(discovery.failures, 1);
+  return result;
+}
+
+async function itemConfiguration(
+  trigger: Extract<ParsedEvent['trigger'], { kind: 'change' | 'oversized' }>,
+  clients: AwsClients,
+): Promise<{ configuration: unknown; arn: string | undefined; status: string }> {
+  if (trigger.kind === 'change') return { configuration: trigger.configuration, arn: trigger.item.arn, status: trigger.item.status };
+  const fetched = await fetchConfigurationItem(clients.config, trigger.item);
+  return { configuration: fetched.configuration, arn: fetched.arn ?? trigger.item.arn, status: fetched.status };
+}
+
+/**
+ * Periodic sweep: every in-use revision of the account gets a verdict; every earlier COMPLIANT or
+ * NON_COMPLIANT result of this rule whose revision no longer runs becomes NOT_APPLICABLE.
+ */
+async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDependencies): Promise<RunSummary> {
+  if (event.trigger.kind !== 'scheduled') throw new RuleError('runScheduled needs a scheduled trigger');
+  const at = event.trigger.notificationCreationTime;
+  const discovery = await discoverUsage(clients.ecs, { concurrency: deps.ecsConcurrency });
+  const arns = [...discovery.usage.keys()].sort();
+  const recorded = await lookupRecordedRevisions(clients.config, arns);
+
+  const unrecorded = arns.filter((arn) => !recorded.has(arn));
+  const described = await mapSettled(unrecorded, deps.ecsConcurrency, (arn) => describeRevision(clients.ecs, arn));
+  const describedPidMode = new Map<string, PidMode | Error>();
+  unrecorded.forEach((arn, i) => {
+    const outcome = described[i] as PromiseSettledResult<{ pidMode: PidMode }>;
+    describedPidMode.set(arn, outcome.status === 'fulfilled' ? outcome.value.pidMode : asError(outcome.reason));
+  });
+  if (unrecorded.length > 0) {
+    deps.log.warn('running revisions not recorded by AWS Config; evaluated from ECS and reported under their ARN', {
+      count: unrecorded.length,
+      taskDefinitionArns: unrecorded.slice(0, 20),
+    });
+  }
+
+  const evaluations: Evaluation[] = [];
+  const inUseIds = new Set<string>();
+  const undetermined: string[] = [];
+  for (const arn of arns) {
+    const record = recorded.get(arn);
+    const resourceType = record?.resourceType ?? TASK_DEFINITION_TYPE;
+    // A revision Config does not know has no Config resource ID: its ARN is the only unambiguous name.
+    const resourceId = record?.resourceId ?? arn;
+    inUseIds.add(key(resourceType, resourceId));
+    let pidMode: PidMode;
+    try {
+      const fromEcs = describedPidMode.get(arn);
+      if (fromEcs instanceof Error) throw fromEcs;
+      pidMode = record ? parsePidMode(record.pidMode, resourceId) : (fromEcs as PidMode);
+    } catch (error) {
+      undetermined.push(`${resourceId} (${causeText(error)})`);
+      continue;
+    }
+    const verdict = decide(pidMode, discovery.usage.get(arn), {
+      unreadableClusters: discovery.failures.length,
+      unrecorded: !record,
+    });
+    evaluations.push({ ...verdict, resourceType, resourceId, orderingTimestamp: at });
+  }
+
+  // Marking anything "no longer in use" needs the whole account read.
+  let staleResolved = 0;
+  if (discovery.failures.length === 0) {
+    for (const previous of await listReportedResults(clients.config, event.rule.configRuleName)) {
+      if (inUseIds.has(key(previous.resourceType, previous.resourceId))) continue;
+      inUseIds.add(key(previous.resourceType, previous.resourceId));
+      evaluations.push({
+        complianceType: COMPLIANCE.NOT_APPLICABLE,
+        annotation: NOT_APPLICABLE_REASON.noLongerRunning,
+        resourceType: previous.resourceType,
+        resourceId: previous.resourceId,
+        orderingTimestamp: at,
+      });
+      staleResolved += 1;
+    }
+  }
+
+  await send(clients, event, evaluations, deps);
+  if (discovery.failures.length > 0) throw new DiscoveryError(discovery.failures, evaluations.length);
+  if (undetermined.length > 0) {
+    throw new RuleError(
+      `${undetermined.length} running revision(s) could not be evaluated: ${undetermined.slice(0, 5).join('; ')}. ` +
+        `${evaluations.length} established evaluation(s) reported.`,
+    );
+  }
+  return summary(event, evaluations, {
+    clusters: discovery.clusterCount,
+    runningTasks: discovery.taskCount,
+    revisionsInUse: arns.length,
+    unrecordedRevisions: unrecorded.length,
+    staleResolved,
+  });
+}
+
+async function send(clients: AwsClients, event: ParsedEvent, evaluations: readonly Evaluation[], deps: RunDependencies): Promise<void> {
+  if (evaluations.length === 0) return;
+  await putEvaluations(clients.config, evaluations, { resultToken: event.rule.resultToken, testMode: event.rule.testMode, ...deps.put });
+}
+
+function summary(event: ParsedEvent, evaluations: readonly Evaluation[], extra: Partial<RunSummary>): RunSummary {
+  const byCompliance: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
+  for (const e of evaluations) byCompliance[e.complianceType] += 1;
+  return {
+    ...extra,
+    messageType: event.messageType,
+    configRuleName: event.rule.configRuleName,
+    accountId: event.rule.accountId,
+    evaluations,
+    byCompliance,
+  };
+}
+
+function key(resourceType: string, resourceId: string): string {
+  return `${resourceType}\u0000${resourceId}`;
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
