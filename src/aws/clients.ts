@@ -58,7 +58,8 @@ function instrument(client: Stackable, counter: CallCounter, buckets?: Record<Ec
   );
 }
 
-export function createAwsClients(settings: ClientSettings, counter: CallCounter, ecsBuckets: Record<EcsBucket, TokenBucket>): AwsClients {
+/** `ecsBuckets` paces ECS calls; without it calls are not paced (tests with stubbed clients). */
+export function createAwsClients(settings: ClientSettings, counter: CallCounter, ecsBuckets?: Record<EcsBucket, TokenBucket>): AwsClients {
   const common = {
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),

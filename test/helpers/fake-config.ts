@@ -1,0 +1,71 @@
+// Wires aws-sdk-client-mock's Config mock: advanced-query look-ups by ARN, earlier results of the
+// rule (paginated), configuration history, and PutEvaluations that records what it was sent.
+import {
+  GetComplianceDetailsByConfigRuleCommand,
+  GetResourceConfigHistoryCommand,
+  PutEvaluationsCommand,
+  SelectResourceConfigCommand,
+  type ConfigServiceClient,
+  type Evaluation,
+} from '@aws-sdk/client-config-service';
+import type { AwsStub } from 'aws-sdk-client-mock';
+
+export interface FakeConfigAccount {
+  /** Recorded task definitions by ARN: Config's resourceId and recorded PidMode. */
+  readonly recorded?: Record<string, { resourceId: string; pidMode?: string }>;
+  /** What the rule reported before (COMPLIANT / NON_COMPLIANT). */
+  readonly reported?: ReadonlyArray<{ resourceId: string; complianceType: 'COMPLIANT' | 'NON_COMPLIANT' }>;
+  /** GetResourceConfigHistory items by resourceId; configuration is serialised to a JSON string as the API does. */
+  readonly history?: Record<string, { status: string; arn: string; configuration: object }>;
+}
+
+export interface PutLog {
+  readonly calls: Array<{ evaluations: Evaluation[]; resultToken?: string; testMode?: boolean }>;
+  all(): Evaluation[];
+}
+
+export function fakeConfig(mock: AwsStub<any, any, ConfigServiceClient>, world: FakeConfigAccount): PutLog {
+  const calls: PutLog['calls'] = [];
+  mock.on(SelectResourceConfigCommand).callsFake((input) => {
+    if (input.Expression.length > 4096) throw Object.assign(new Error('expression too long'), { name: 'ValidationException' });
+    const arns = [...String(input.Expression).matchAll(/'(arn:[^']+)'/g)].map((m) => m[1] as string);
+    const rows = arns
+      .filter((arn) => world.recorded?.[arn])
+      .map((arn) => {
+        const r = world.recorded![arn]!;
+        return JSON.stringify({ resourceId: r.resourceId, resourceType: 'AWS::ECS::TaskDefinition', arn, configuration: r.pidMode ? { PidMode: r.pidMode } : {} });
+      });
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    const end = start + 100;
+    return { Results: rows.slice(start, end), ...(end < rows.length ? { NextToken: String(end) } : {}) };
+  });
+  mock.on(GetComplianceDetailsByConfigRuleCommand).callsFake((input) => {
+    const all = (world.reported ?? []).filter((r) => (input.ComplianceTypes ?? []).includes(r.complianceType));
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    const end = start + Math.min(input.Limit ?? 10, 100);
+    return {
+      EvaluationResults: all.slice(start, end).map((r) => ({
+        EvaluationResultIdentifier: {
+          EvaluationResultQualifier: { ConfigRuleName: input.ConfigRuleName, ResourceType: 'AWS::ECS::TaskDefinition', ResourceId: r.resourceId },
+        },
+        ComplianceType: r.complianceType,
+      })),
+      ...(end < all.length ? { NextToken: String(end) } : {}),
+    };
+  });
+  mock.on(GetResourceConfigHistoryCommand).callsFake((input) => {
+    const item = world.history?.[input.resourceId];
+    if (!item) throw Object.assign(new Error('not discovered'), { name: 'ResourceNotDiscoveredException' });
+    return {
+      configurationItems: [
+        { resourceId: input.resourceId, resourceType: input.resourceType, arn: item.arn, configurationItemStatus: item.status, configuration: JSON.stringify(item.configuration) },
+      ],
+    };
+  });
+  mock.on(PutEvaluationsCommand).callsFake((input) => {
+    if ((input.Evaluations ?? []).length > 100) throw Object.assign(new Error('too many'), { name: 'ValidationException' });
+    calls.push({ evaluations: input.Evaluations ?? [], resultToken: input.ResultToken, testMode: input.TestMode });
+    return { FailedEvaluations: [] };
+  });
+  return { calls, all: () => calls.flatMap((c) => c.evaluations) };
+}

@@ -1,0 +1,339 @@
+// The handler over Config events (fixtures), with the SDK stubbed at its edge by aws-sdk-client-mock.
+import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { mockClient } from 'aws-sdk-client-mock';
+import { CallCounter, createAwsClients } from '../../src/aws/clients';
+import { AssumeRoleError, DiscoveryError, InvalidEventError, InvalidRuleParametersError, PutEvaluationsError } from '../../src/core/errors';
+import { createHandler } from '../../src/handler';
+import { fakeConfig, type FakeConfigAccount } from '../helpers/fake-config';
+import { awsError, fakeEcs, type FakeEcsAccount } from '../helpers/fake-ecs';
+import { loadEvent, MEMBER_ACCOUNT, tdArn, withInvokingEvent } from '../helpers/fixtures';
+
+const ecs = mockClient(ECSClient);
+const config = mockClient(ConfigServiceClient);
+const sts = mockClient(STSClient);
+
+const settings = { maxAttempts: 1, ecsConcurrency: 4, ecsRateShare: 1 };
+const quietLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const metrics = () => new Metrics({ namespace: 'Test', serviceName: 'test' });
+
+/** Unpaced clients: the token buckets have their own tests, and would make big accounts slow here. */
+function handlerFor(world: { ecs: FakeEcsAccount; config?: FakeConfigAccount }, logger = quietLogger()) {
+  fakeEcs(ecs, world.ecs);
+  const puts = fakeConfig(config, world.config ?? {});
+  const handler = createHandler({
+    logger,
+    metrics: metrics(),
+    settings,
+    clientsFor: async (target) => createAwsClients({ region: target.region, maxAttempts: 1 }, new CallCounter()),
+    put: { baseDelayMs: 1 },
+  });
+  return { handler, puts };
+}
+
+const byId = (evaluations: ReadonlyArray<{ ComplianceResourceId?: string; ComplianceType?: string }>) =>
+  Object.fromEntries(evaluations.map((e) => [e.ComplianceResourceId, e.ComplianceType]));
+
+beforeEach(() => {
+  ecs.reset();
+  config.reset();
+  sts.reset();
+});
+
+describe('change notifications', () => {
+  const prod = (tasks: FakeEcsAccount['clusters'][string]) => ({ ecs: { clusters: { 'prod-a': tasks, 'prod-b': [] } } });
+
+  it('reports NON_COMPLIANT for a host revision with a running task, under the resourceId Config gave', async () => {
+    const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: tdArn('web-host', 3), group: 'service:api' }]));
+    await handler(loadEvent('change-host-running'));
+    expect(puts.calls).toHaveLength(1);
+    const [evaluation] = puts.all();
+    expect(evaluation).toMatchObject({
+      ComplianceResourceType: 'AWS::ECS::TaskDefinition',
+      ComplianceResourceId: 'web-host',
+      ComplianceType: 'NON_COMPLIANT',
+      OrderingTimestamp: new Date('2026-11-28T10:15:30.123Z'),
+    });
+    expect(evaluation?.Annotation).toBe("pidMode=host: containers share the host's process namespace; 1 running task in 1 cluster (prod-a); services: api");
+    expect(puts.calls[0]?.resultToken).toBe('result-token-from-config');
+    expect(puts.calls[0]?.testMode).toBeUndefined();
+  });
+
+  it('looks for the family in every cluster and matches the exact revision', async () => {
+    const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: tdArn('batch', 2) }]));
+    await handler(loadEvent('change-host-not-running'));
+    expect(byId(puts.all())).toEqual({ 'batch:1': 'NOT_APPLICABLE' });
+    expect(ecs.commandCalls(ListTasksCommand).map((c) => c.args[0].input)).toEqual([
+      expect.objectContaining({ family: 'batch', desiredStatus: 'RUNNING', cluster: expect.stringMatching(/cluster\/prod-a$/) }),
+      expect.objectContaining({ family: 'batch', desiredStatus: 'RUNNING', cluster: expect.stringMatching(/cluster\/prod-b$/) }),
+    ]);
+  });
+
+  it.each([
+    ['change-task-running', 'api:7', 'COMPLIANT', tdArn('api', 7)],
+    ['change-unset-inactive-running', 'worker:2', 'COMPLIANT', tdArn('worker', 2)],
+  ] as const)('%s -> %s %s', async (fixture, id, verdict, arn) => {
+    const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: arn, lastStatus: 'PENDING' }]));
+    await handler(loadEvent(fixture));
+    expect(byId(puts.all())).toEqual({ [id]: verdict });
+  });
+
+  it.each([
+    ['change-deleted', 'old:4', /ResourceDeleted/],
+    ['change-not-recorded', 'quiet:1', /ResourceNotRecorded/],
+    ['change-left-scope', 'web-host', /left the rule's scope/],
+    ['change-other-type', 'arn:aws:ecs:us-east-1:111111111111:service/prod-a/api', /AWS::ECS::Service is not evaluated/],
+  ] as const)('%s -> NOT_APPLICABLE without reading ECS', async (fixture, id, why) => {
+    const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: tdArn('web-host', 3) }]));
+    await handler(loadEvent(fixture));
+    expect(puts.all()).toEqual([expect.objectContaining({ ComplianceResourceId: id, ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringMatching(why) })]);
+    expect(ecs.calls()).toHaveLength(0);
+  });
+
+  it('fetches an oversized item from the configuration history, then decides', async () => {
+    const { handler, puts } = handlerFor({
+      ecs: { clusters: { 'prod-a': [{ taskDefinitionArn: tdArn('big-host', 9) }] } },
+      config: { history: { 'big-host:9': { status: 'OK', arn: tdArn('big-host', 9), configuration: { TaskDefinitionArn: tdArn('big-host', 9), PidMode: 'host' } } } },
+    });
+    await handler(loadEvent('oversized-host'));
+    expect(config.commandCalls(require('@aws-sdk/client-config-service').GetResourceConfigHistoryCommand)[0]?.args[0].input).toEqual({
+      resourceType: 'AWS::ECS::TaskDefinition',
+      resourceId: 'big-host:9',
+      laterTime: new Date('2026-11-28T11:00:00.000Z'),
+      limit: 1,
+    });
+    expect(puts.all()).toEqual([expect.objectContaining({ ComplianceResourceId: 'big-host:9', ComplianceType: 'NON_COMPLIANT', OrderingTimestamp: new Date('2026-11-28T11:00:00.000Z') })]);
+  });
+
+  it('fails without a verdict when a cluster is unreadable and the revision was not seen elsewhere', async () => {
+    const { handler, puts } = handlerFor(prod([]));
+    ecs.on(ListTasksCommand, { cluster: expect.stringMatching(/prod-b$/) as never }).rejects(awsError('AccessDeniedException', 'not authorized'));
+    ecs.on(ListTasksCommand).callsFake((input) => {
+      if (String(input.cluster).endsWith('prod-b')) throw awsError('AccessDeniedException', 'not authorized');
+      return { taskArns: [] };
+    });
+    const failure = handler(loadEvent('change-host-running'));
+    await expect(failure).rejects.toThrow(DiscoveryError);
+    await expect(failure).rejects.toThrow(/prod-b \(AccessDeniedException: not authorized\)/);
+    expect(puts.calls).toHaveLength(0);
+  });
+
+  it('reports an established NON_COMPLIANT, then fails naming the unreadable cluster', async () => {
+    const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: tdArn('web-host', 3) }]));
+    ecs.on(DescribeTasksCommand).callsFake(() => ({
+      tasks: [{ taskDefinitionArn: tdArn('web-host', 3), lastStatus: 'RUNNING' }],
+    }));
+    ecs.on(ListTasksCommand).callsFake((input) => {
+      if (String(input.cluster).endsWith('prod-b')) throw awsError('ThrottlingException', 'Rate exceeded');
+      return { taskArns: ['arn:aws:ecs:us-east-1:111111111111:task/prod-a/1'] };
+    });
+    await expect(handler(loadEvent('change-host-running'))).rejects.toThrow(/1 cluster\(s\): prod-b \(ThrottlingException/);
+    expect(puts.all()).toEqual([expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringMatching(/at least 1 running task.*1 cluster unreadable/) })]);
+  });
+});
+
+describe('scheduled notifications', () => {
+  const world = {
+    ecs: {
+      clusters: {
+        'prod-a': [
+          { taskDefinitionArn: tdArn('web-host', 3), group: 'service:web' },
+          { taskDefinitionArn: tdArn('api', 7), group: 'service:api' },
+          { taskDefinitionArn: tdArn('old-agent', 1), group: 'service:agent' },
+        ],
+        'prod-b': [
+          { taskDefinitionArn: tdArn('web-host', 3), group: 'service:web' },
+          { taskDefinitionArn: tdArn('gone', 1), desiredStatus: 'STOPPED' },
+        ],
+      },
+      taskDefinitions: { [tdArn('old-agent', 1)]: { pidMode: 'host', status: 'INACTIVE' } },
+    },
+    config: {
+      recorded: { [tdArn('web-host', 3)]: { resourceId: 'web-host', pidMode: 'host' }, [tdArn('api', 7)]: { resourceId: 'api:7' } },
+      reported: [
+        { resourceId: 'web-host', complianceType: 'NON_COMPLIANT' as const },
+        { resourceId: 'batch:1', complianceType: 'NON_COMPLIANT' as const },
+        { resourceId: 'api:6', complianceType: 'COMPLIANT' as const },
+      ],
+    },
+  };
+
+  it('decides every running revision once and clears stale results', async () => {
+    const logger = quietLogger();
+    const warn = jest.spyOn(logger, 'warn');
+    const { handler, puts } = handlerFor(world, logger);
+    const summary = await handler(loadEvent('scheduled'));
+    expect(byId(puts.all())).toEqual({
+      'web-host': 'NON_COMPLIANT',
+      'api:7': 'COMPLIANT',
+      // INACTIVE, not recorded by Config, still running: described through ECS, reported under its ARN.
+      [tdArn('old-agent', 1)]: 'NON_COMPLIANT',
+      'batch:1': 'NOT_APPLICABLE',
+      'api:6': 'NOT_APPLICABLE',
+    });
+    for (const e of puts.all()) expect(e.OrderingTimestamp).toEqual(new Date('2026-11-28T12:00:00.000Z'));
+    expect(puts.all().find((e) => e.ComplianceResourceId === 'web-host')?.Annotation).toMatch(/2 running tasks in 2 clusters \(prod-a, prod-b\); services: web/);
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/not recorded by AWS Config/), expect.objectContaining({ count: 1 }));
+    expect(config.commandCalls(GetComplianceDetailsByConfigRuleCommand)[0]?.args[0].input).toMatchObject({
+      ConfigRuleName: 'ecs-task-definition-pid-mode-in-use',
+      ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'],
+    });
+    expect(summary).toMatchObject({ clusters: 2, runningTasks: 4, revisionsInUse: 3, unrecordedRevisions: 1, staleResolved: 2 });
+  });
+
+  it('sends TestMode when the result token is TESTMODE', async () => {
+    const { handler, puts } = handlerFor(world);
+    await handler(loadEvent('scheduled-testmode'));
+    expect(puts.calls.every((c) => c.testMode === true && c.resultToken === 'TESTMODE')).toBe(true);
+  });
+
+  it('pages through more than 100 clusters and 100 tasks, describing at most 100 tasks a call', async () => {
+    const clusters: FakeEcsAccount['clusters'] = {};
+    for (let c = 0; c < 150; c++) clusters[`c${c}`] = c === 7 ? Array.from({ length: 250 }, (_, i) => ({ taskDefinitionArn: tdArn('svc', (i % 3) + 1) })) : [];
+    const { handler, puts } = handlerFor({ ecs: { clusters }, config: { recorded: { [tdArn('svc', 1)]: { resourceId: 'svc:1' }, [tdArn('svc', 2)]: { resourceId: 'svc:2', pidMode: 'host' }, [tdArn('svc', 3)]: { resourceId: 'svc:3' } } } });
+    const summary = await handler(loadEvent('scheduled'));
+    expect(ecs.commandCalls(ListClustersCommand)).toHaveLength(2);
+    expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(150 + 2);
+    expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 100, 50]);
+    expect(summary.runningTasks).toBe(250);
+    expect(byId(puts.all())).toEqual({ 'svc:1': 'COMPLIANT', 'svc:2': 'NON_COMPLIANT', 'svc:3': 'COMPLIANT' });
+  });
+
+  it('reports more than 100 evaluations in batches of at most 100', async () => {
+    const tasks = Array.from({ length: 230 }, (_, i) => ({ taskDefinitionArn: tdArn(`fam${i}`, 1) }));
+    const recorded = Object.fromEntries(tasks.map((t, i) => [t.taskDefinitionArn, { resourceId: `fam${i}:1` }]));
+    const { handler, puts } = handlerFor({ ecs: { clusters: { big: tasks } }, config: { recorded } });
+    await handler(loadEvent('scheduled'));
+    expect(puts.calls.map((c) => c.evaluations.length)).toEqual([100, 100, 30]);
+  });
+
+  it('fails naming the cluster when one is AccessDenied, reports established verdicts, and clears nothing', async () => {
+    const { handler, puts } = handlerFor(world);
+    ecs.on(ListTasksCommand).callsFake((input) => {
+      if (String(input.cluster).endsWith('prod-b')) throw awsError('AccessDeniedException', 'User is not authorized to perform: ecs:ListTasks');
+      return { taskArns: ['arn:aws:ecs:us-east-1:111111111111:task/prod-a/1'] };
+    });
+    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskDefinitionArn: tdArn('api', 7), lastStatus: 'RUNNING' }] }));
+    await expect(handler(loadEvent('scheduled'))).rejects.toThrow(/ECS in-use discovery failed in 1 cluster\(s\): prod-b \(AccessDeniedException/);
+    expect(byId(puts.all())).toEqual({ 'api:7': 'COMPLIANT' });
+    expect(config.commandCalls(GetComplianceDetailsByConfigRuleCommand)).toHaveLength(0);
+  });
+
+  it('fails with nothing reported when ListClusters fails', async () => {
+    const { handler, puts } = handlerFor(world);
+    ecs.on(ListClustersCommand).rejects(awsError('AccessDeniedException'));
+    await expect(handler(loadEvent('scheduled'))).rejects.toThrow(/\(ListClusters\) \(AccessDeniedException/);
+    expect(puts.calls).toHaveLength(0);
+  });
+
+  it('retries FailedEvaluations, then succeeds', async () => {
+    const { handler } = handlerFor(world);
+    const sent: number[] = [];
+    config
+      .on(PutEvaluationsCommand)
+      .callsFakeOnce((input) => {
+        sent.push(input.Evaluations.length);
+        return { FailedEvaluations: input.Evaluations.slice(0, 2) };
+      })
+      .callsFake((input) => {
+        sent.push(input.Evaluations.length);
+        return { FailedEvaluations: [] };
+      });
+    await handler(loadEvent('scheduled'));
+    expect(sent).toEqual([5, 2]);
+  });
+
+  it('fails the invocation when FailedEvaluations persist', async () => {
+    const { handler } = handlerFor(world);
+    config.on(PutEvaluationsCommand).callsFake((input) => ({ FailedEvaluations: input.Evaluations.slice(0, 1) }));
+    await expect(handler(loadEvent('scheduled'))).rejects.toThrow(PutEvaluationsError);
+    expect(config.commandCalls(PutEvaluationsCommand)).toHaveLength(4);
+  });
+});
+
+describe('bad input', () => {
+  it.each<[string, unknown, new (...a: any[]) => Error]>([
+    ['invokingEvent not JSON', { ...loadEvent('scheduled'), invokingEvent: 'not json' }, InvalidEventError],
+    ['unknown messageType', withInvokingEvent('scheduled', (i) => (i.messageType = 'Nope')), InvalidEventError],
+    ['missing configurationItem', withInvokingEvent('change-host-running', (i) => (i.configurationItem = null)), InvalidEventError],
+    ['malformed parameters', { ...loadEvent('scheduled'), ruleParameters: '{"ExecutionRoleName":' }, InvalidRuleParametersError],
+    ['unknown parameter', { ...loadEvent('scheduled'), ruleParameters: '{"Role":"x"}' }, InvalidRuleParametersError],
+    ['null event', null, InvalidEventError],
+  ])('rejects %s with a typed error and sends nothing', async (_label, event, type) => {
+    const { handler } = handlerFor({ ecs: { clusters: { a: [] } } });
+    await expect(handler(event)).rejects.toThrow(type);
+    expect(ecs.calls()).toHaveLength(0);
+    expect(config.calls()).toHaveLength(0);
+  });
+
+  it('rejects an unrecognised pidMode without a verdict', async () => {
+    const { handler, puts } = handlerFor({ ecs: { clusters: { a: [{ taskDefinitionArn: tdArn('web-host', 3) }] } } });
+    const event = withInvokingEvent('change-host-running', (i) => (i.configurationItem.configuration.PidMode = 'hostile'));
+    await expect(handler(event)).rejects.toThrow(/unrecognised pidMode/);
+    expect(puts.calls).toHaveLength(0);
+  });
+});
+
+describe('cross-account', () => {
+  it('assumes ExecutionRoleName in the event account and calls ECS and Config with its credentials', async () => {
+    fakeEcs(ecs, { account: MEMBER_ACCOUNT, clusters: { m: [{ taskDefinitionArn: tdArn('web', 1, MEMBER_ACCOUNT) }] } });
+    const puts = fakeConfig(config, { recorded: { [tdArn('web', 1, MEMBER_ACCOUNT)]: { resourceId: 'web:1', pidMode: 'host' } } });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) },
+    });
+    const used: string[] = [];
+    ecs.on(ListClustersCommand).callsFake(async (_input, getClient) => {
+      used.push((await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)()).accessKeyId);
+      return { clusterArns: [`arn:aws:ecs:us-east-1:${MEMBER_ACCOUNT}:cluster/m`] };
+    });
+    const handler = createHandler({ logger: quietLogger(), metrics: metrics(), settings, put: { baseDelayMs: 1 } });
+    await handler(loadEvent('scheduled-cross-account'));
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toEqual({
+      RoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/EcsPidModeRuleExecution`,
+      RoleSessionName: 'ecs-pid-mode-rule',
+    });
+    expect(used).toEqual(['ASIAMEMBER']);
+    expect(byId(puts.all())).toEqual({ 'web:1': 'NON_COMPLIANT' });
+    expect(config.commandCalls(GetComplianceDetailsByConfigRuleCommand)[0]?.args[0].input.ConfigRuleName).toBe('OrgConfigRule-ecs-pid-mode-in-use-x1y2z3');
+  });
+
+  it('fails naming the role ARN when AssumeRole is denied, and sends nothing', async () => {
+    sts.on(AssumeRoleCommand).rejects(awsError('AccessDenied', 'not authorized to perform sts:AssumeRole'));
+    const handler = createHandler({ logger: quietLogger(), metrics: metrics(), settings });
+    const failure = handler(loadEvent('scheduled-cross-account'));
+    await expect(failure).rejects.toThrow(AssumeRoleError);
+    await expect(failure).rejects.toThrow(`arn:aws:iam::${MEMBER_ACCOUNT}:role/EcsPidModeRuleExecution`);
+    expect(ecs.calls()).toHaveLength(0);
+    expect(config.calls()).toHaveLength(0);
+  });
+});
+
+describe('logging', () => {
+  it('logs identifiers and counts, never the configuration item or its environment values', async () => {
+    const lines: string[] = [];
+    const capture = (chunk: any): boolean => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    try {
+      const logger = new Logger({ serviceName: 'test', logLevel: 'DEBUG' });
+      const { handler } = handlerFor({ ecs: { clusters: { a: [{ taskDefinitionArn: tdArn('web-host', 3) }] } } }, logger);
+      await handler(loadEvent('change-host-running'));
+      await expect(handler(withInvokingEvent('change-host-running', (i) => (i.configurationItem.configuration.PidMode = 'hunter2-do-not-log')))).rejects.toThrow();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const output = lines.join('');
+    expect(output).toContain('evaluation reported');
+    expect(output).toContain('"configRuleName":"ecs-task-definition-pid-mode-in-use"');
+    expect(output).toContain('evaluation failed');
+    expect(output).not.toContain('hunter2');
+    expect(output).not.toContain('ContainerDefinitions');
+    expect(output).not.toContain('invokingEvent');
+  });
+});
