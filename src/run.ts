@@ -22,6 +22,7 @@ export interface AccountTarget {
 }
 
 export interface RunLog {
+  info(message: string, attributes: Record<string, unknown>): void;
   warn(message: string, attributes: Record<string, unknown>): void;
 }
 
@@ -43,6 +44,8 @@ export interface RunSummary {
   readonly revisionsInUse?: number;
   readonly unrecordedRevisions?: number;
   readonly staleResolved?: number;
+  /** Change events left to the periodic sweep (see runChange). */
+  readonly deferred?: number;
 }
 
 /** Parses first: bad input rejects before any AWS call, so nothing is reported from it. */
@@ -85,6 +88,17 @@ async function runChange(event: ParsedEvent, clients: AwsClients, deps: RunDepen
   const usage = discovery.usage.get(facts.taskDefinitionArn);
   // Not seen running, but part of the account was unreadable: "not in use" is not established.
   if (!usage && discovery.failures.length > 0) throw new DiscoveryError(discovery.failures, 0);
+  // That ListTasks' family filter returns tasks of INACTIVE or DELETE_IN_PROGRESS revisions is not
+  // documented (moto 5.2 returns only ACTIVE ones). Not finding such a revision through it does not
+  // establish "not in use", so no verdict is sent: the previous result stands until the periodic
+  // sweep, which lists tasks without that filter, decides.
+  if (!usage && facts.status !== 'ACTIVE') {
+    deps.log.info('revision not found running through the family filter; left to the periodic sweep', {
+      resourceId: item.resourceId,
+      revisionStatus: facts.status ?? 'unknown',
+    });
+    return summary(event, [], { clusters: discovery.clusterCount, runningTasks: 0, deferred: 1 });
+  }
 
   const result = await report(decide(facts.pidMode, usage, { unreadableClusters: discovery.failures.length }), {
     clusters: discovery.clusterCount,

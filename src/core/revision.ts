@@ -27,7 +27,12 @@ export function revisionFacts(configuration: unknown, fallbackArn: string | unde
   if (typeof arn !== 'string' || !isTaskDefinitionArn(arn)) {
     throw new InvalidConfigurationItemError(`Configuration item ${resourceRef} has no task definition ARN`);
   }
-  return { taskDefinitionArn: arn, pidMode: parsePidMode(pick(record, 'PidMode', 'pidMode'), resourceRef) };
+  const status = pick(record, 'Status', 'status');
+  return {
+    taskDefinitionArn: arn,
+    pidMode: parsePidMode(pick(record, 'PidMode', 'pidMode'), resourceRef),
+    ...(typeof status === 'string' && status !== '' ? { status } : {}),
+  };
 }
 
 export function isTaskDefinitionArn(arn: string): boolean {

@@ -16,6 +16,8 @@ export type PidMode = 'host' | 'task' | 'unset';
 export interface RevisionFacts {
   readonly taskDefinitionArn: string;
   readonly pidMode: PidMode;
+  /** ACTIVE, INACTIVE or DELETE_IN_PROGRESS when the source says. */
+  readonly status?: string;
 }
 
 /** Aggregated view of the running tasks of one revision. Sets keep memory per revision, not per task. */

@@ -5,7 +5,6 @@ import {
   GetResourceConfigHistoryCommand,
   PutEvaluationsCommand,
   SelectResourceConfigCommand,
-  type ConfigServiceClient,
   type Evaluation,
 } from '@aws-sdk/client-config-service';
 import type { AwsStub } from 'aws-sdk-client-mock';
@@ -24,7 +23,7 @@ export interface PutLog {
   all(): Evaluation[];
 }
 
-export function fakeConfig(mock: AwsStub<any, any, ConfigServiceClient>, world: FakeConfigAccount): PutLog {
+export function fakeConfig(mock: AwsStub<any, any, any>, world: FakeConfigAccount): PutLog {
   const calls: PutLog['calls'] = [];
   mock.on(SelectResourceConfigCommand).callsFake((input) => {
     if (input.Expression.length > 4096) throw Object.assign(new Error('expression too long'), { name: 'ValidationException' });

@@ -1,6 +1,6 @@
 // Wires aws-sdk-client-mock's ECS mock to a small in-memory account: paginated ListClusters and
 // ListTasks (family and desiredStatus filters, 100 per page) and DescribeTasks (<= 100 tasks).
-import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListClustersCommand, ListTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListClustersCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { ACCOUNT, clusterArn } from './fixtures';
 
@@ -18,7 +18,7 @@ export interface FakeEcsAccount {
   readonly account?: string;
 }
 
-type EcsMock = AwsStub<any, any, ECSClient>;
+type EcsMock = AwsStub<any, any, any>;
 
 function page<T>(items: readonly T[], token: string | undefined, max = 100): { items: T[]; next?: string } {
   const start = token ? Number(token) : 0;

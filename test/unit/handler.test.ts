@@ -81,6 +81,17 @@ describe('change notifications', () => {
     expect(byId(puts.all())).toEqual({ [id]: verdict });
   });
 
+  it('leaves a non-ACTIVE revision the family filter did not find to the periodic sweep, sending no verdict', async () => {
+    const logger = quietLogger();
+    const info = jest.spyOn(logger, 'info');
+    const { handler, puts } = handlerFor(prod([]), logger);
+    const event = withInvokingEvent('change-host-not-running', (i) => (i.configurationItem.configuration.Status = 'INACTIVE'));
+    const summary = await handler(event);
+    expect(puts.calls).toHaveLength(0);
+    expect(summary.deferred).toBe(1);
+    expect(info).toHaveBeenCalledWith(expect.stringMatching(/left to the periodic sweep/), { resourceId: 'batch:1', revisionStatus: 'INACTIVE' });
+  });
+
   it.each([
     ['change-deleted', 'old:4', /ResourceDeleted/],
     ['change-not-recorded', 'quiet:1', /ResourceNotRecorded/],
