@@ -144,7 +144,7 @@ describe('IAM scoping', () => {
     const listTasks = statements.filter((statement) => statement.actions.includes('ecs:ListTasks'));
     expect(listTasks).toHaveLength(1);
     const cluster = at(listTasks[0]?.condition, 'ArnLike', 'ecs:cluster');
-    expect(cluster).toEqual({ 'Fn::Sub': expect.stringMatching(/^arn:\$\{AWS::Partition\}:ecs:[^:]+:\$\{AWS::AccountId\}:cluster\/\*$/) });
+    expect(cluster).toEqual({ 'Fn::Sub': expect.stringMatching(/^arn:\$\{AWS::Partition\}:ecs:(\*|\$\{AWS::Region\}):\$\{AWS::AccountId\}:cluster\/\*$/) });
   });
 
   it.each(ROLES)("the %s scopes every resource-level ECS and Config grant to the role's own account", (_name, statements) => {
@@ -154,7 +154,7 @@ describe('IAM scoping', () => {
     expect(scoped.length).toBeGreaterThan(0);
     for (const statement of scoped) {
       for (const res of statement.resources) {
-        expect(res).toEqual({ 'Fn::Sub': expect.stringMatching(/^arn:\$\{AWS::Partition\}:(ecs|config):[^:]+:\$\{AWS::AccountId\}:/) });
+        expect(res).toEqual({ 'Fn::Sub': expect.stringMatching(/^arn:\$\{AWS::Partition\}:(ecs|config):(\*|\$\{AWS::Region\}):\$\{AWS::AccountId\}:/) });
       }
     }
   });
@@ -166,6 +166,11 @@ describe('IAM scoping', () => {
     expect(at(properties(resource(template, 'RuleFunction', 'AWS::Serverless::Function'), 'RuleFunction'), 'LoggingConfig', 'LogGroup')).toEqual({
       Ref: 'RuleFunctionLogGroup',
     });
+  });
+
+  it('grants the function role its ECS, Config and log actions under every parameter value', () => {
+    const conditional = functionStatements.filter((statement) => statement.conditional).flatMap((statement) => statement.actions);
+    expect(conditional).toEqual(['sts:AssumeRole']);
   });
 
   it('grants sts:AssumeRole only when ExecutionRoleName is set, and only on that role name', () => {

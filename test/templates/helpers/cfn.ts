@@ -136,3 +136,17 @@ export function intrinsicKeys(value: unknown, found = new Set<string>()): Set<st
 export function matchesAllowedPattern(pattern: string, value: string): boolean {
   return new RegExp(`^(?:${pattern})$`).test(value);
 }
+
+/** Every mapping anywhere inside value (value included) that satisfies the predicate. */
+export function findMappings(value: unknown, predicate: (mapping: Record<string, unknown>) => boolean): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (isRecord(node)) {
+      if (predicate(node)) found.push(node);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(value);
+  return found;
+}
