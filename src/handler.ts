@@ -51,6 +51,7 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
         revisionsInUse: summary.revisionsInUse,
         unrecordedRevisions: summary.unrecordedRevisions,
         staleResolved: summary.staleResolved,
+        unchanged: summary.unchanged,
         deferred: summary.deferred,
         apiCalls: accounts?.calls.toJSON(),
         durationMs,

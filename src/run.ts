@@ -1,7 +1,7 @@
 // The one orchestration: parse the event, establish facts through the adapters, decide with the
 // pure core, report. Shared by the Lambda handler and any other front end (tests, demo, CLI).
 import type { AwsClients } from './aws/clients';
-import { listReportedResults, fetchConfigurationItem, lookupRecordedRevisions } from './aws/config-reads';
+import { fetchConfigurationItem, listReportedResults, lookupRecordedRevisions, type ReportedResult } from './aws/config-reads';
 import { describeRevision, discoverUsage } from './aws/ecs-usage';
 import { putEvaluations, type PutOptions } from './aws/put-evaluations';
 import { executionRoleArn } from './aws/credentials';
@@ -44,6 +44,8 @@ export interface RunSummary {
   readonly revisionsInUse?: number;
   readonly unrecordedRevisions?: number;
   readonly staleResolved?: number;
+  /** In-use verdicts identical to what this rule last reported, so not sent again. */
+  readonly unchanged?: number;
   /** Change events left to the periodic sweep (see runChange). */
   readonly deferred?: number;
 }
@@ -142,9 +144,17 @@ async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDe
     });
   }
 
+  // What this rule reported before: the candidates for stale results, and the verdicts that need
+  // not be sent again (every evaluation sent is a billed Config rule evaluation).
+  const previous = new Map<string, ReportedResult>();
+  for (const result of await listReportedResults(clients.config, event.rule.configRuleName)) {
+    previous.set(key(result.resourceType, result.resourceId), result);
+  }
+
   const evaluations: Evaluation[] = [];
   const inUseIds = new Set<string>();
   const undetermined: string[] = [];
+  let unchanged = 0;
   for (const arn of arns) {
     const record = recorded.get(arn);
     const resourceType = record?.resourceType ?? TASK_DEFINITION_TYPE;
@@ -164,20 +174,24 @@ async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDe
       unreadableClusters: discovery.failures.length,
       unrecorded: !record,
     });
+    const before = previous.get(key(resourceType, resourceId));
+    if (!event.rule.testMode && before?.complianceType === verdict.complianceType && before.annotation === verdict.annotation) {
+      unchanged += 1;
+      continue;
+    }
     evaluations.push({ ...verdict, resourceType, resourceId, orderingTimestamp: at });
   }
 
   // Marking anything "no longer in use" needs the whole account read.
   let staleResolved = 0;
   if (discovery.failures.length === 0) {
-    for (const previous of await listReportedResults(clients.config, event.rule.configRuleName)) {
-      if (inUseIds.has(key(previous.resourceType, previous.resourceId))) continue;
-      inUseIds.add(key(previous.resourceType, previous.resourceId));
+    for (const [id, { resourceType, resourceId }] of previous) {
+      if (inUseIds.has(id)) continue;
       evaluations.push({
         complianceType: COMPLIANCE.NOT_APPLICABLE,
         annotation: NOT_APPLICABLE_REASON.noLongerRunning,
-        resourceType: previous.resourceType,
-        resourceId: previous.resourceId,
+        resourceType,
+        resourceId,
         orderingTimestamp: at,
       });
       staleResolved += 1;
@@ -198,6 +212,7 @@ async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDe
     revisionsInUse: arns.length,
     unrecordedRevisions: unrecorded.length,
     staleResolved,
+    unchanged,
   });
 }
 

@@ -79,6 +79,8 @@ export async function lookupRecordedRevisions(config: ConfigServiceClient, arns:
 export interface ReportedResult {
   readonly resourceType: string;
   readonly resourceId: string;
+  readonly complianceType: string;
+  readonly annotation?: string;
 }
 
 /** What this rule reported as COMPLIANT or NON_COMPLIANT before: the candidates for stale results. */
@@ -92,8 +94,13 @@ export async function listReportedResults(config: ConfigServiceClient, configRul
     for await (const page of pages) {
       for (const result of page.EvaluationResults ?? []) {
         const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
-        if (qualifier?.ResourceId && qualifier.ResourceType) {
-          results.push({ resourceType: qualifier.ResourceType, resourceId: qualifier.ResourceId });
+        if (qualifier?.ResourceId && qualifier.ResourceType && result.ComplianceType) {
+          results.push({
+            resourceType: qualifier.ResourceType,
+            resourceId: qualifier.ResourceId,
+            complianceType: result.ComplianceType,
+            ...(result.Annotation ? { annotation: result.Annotation } : {}),
+          });
         }
       }
     }

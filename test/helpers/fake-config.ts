@@ -13,7 +13,7 @@ export interface FakeConfigAccount {
   /** Recorded task definitions by ARN: Config's resourceId and recorded PidMode. */
   readonly recorded?: Record<string, { resourceId: string; pidMode?: string }>;
   /** What the rule reported before (COMPLIANT / NON_COMPLIANT). */
-  readonly reported?: ReadonlyArray<{ resourceId: string; complianceType: 'COMPLIANT' | 'NON_COMPLIANT' }>;
+  readonly reported?: ReadonlyArray<{ resourceId: string; complianceType: 'COMPLIANT' | 'NON_COMPLIANT'; annotation?: string }>;
   /** GetResourceConfigHistory items by resourceId; configuration is serialised to a JSON string as the API does. */
   readonly history?: Record<string, { status: string; arn: string; configuration: object }>;
 }
@@ -48,6 +48,7 @@ export function fakeConfig(mock: AwsStub<any, any, any>, world: FakeConfigAccoun
           EvaluationResultQualifier: { ConfigRuleName: input.ConfigRuleName, ResourceType: 'AWS::ECS::TaskDefinition', ResourceId: r.resourceId },
         },
         ComplianceType: r.complianceType,
+        ...(r.annotation ? { Annotation: r.annotation } : {}),
       })),
       ...(end < all.length ? { NextToken: String(end) } : {}),
     };
