@@ -7,3 +7,4 @@ export type { StoredEvaluation, TaskRecord, TaskDefinitionRecord, ConfigItemReco
 export type { BucketSpec, EcsBucketName } from './throttle';
 export type { Behaviour } from './context';
 export * from './model';
+export { changeEvent, oversizedEvent, scheduledEvent, latestItem, lambdaContext, type RuleRef, type ConfigRuleEventShape } from './events';
