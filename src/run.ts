@@ -91,17 +91,20 @@ async function runChange(event: ParsedEvent, clients: AwsClients, deps: RunDepen
   // Not seen running, but part of the account was unreadable: "not in use" is not established.
   if (!usage && discovery.failures.length > 0) throw new DiscoveryError(discovery.failures, 0);
   // That ListTasks' family filter returns tasks of INACTIVE or DELETE_IN_PROGRESS revisions is not
-  // documented (moto 5.2 returns only ACTIVE ones). Not finding such a revision through it does not
-  // establish "not in use", so no verdict is sent: the previous result stands until the periodic
-  // sweep, which lists tasks without that filter, decides.
-  if (!usage && facts.status !== 'ACTIVE') {
-    deps.log.info('revision not found running through the family filter; left to the periodic sweep', {
-      resourceId: item.resourceId,
-      revisionStatus: facts.status ?? 'unknown',
-    });
-    return summary(event, [], { clusters: discovery.clusterCount, runningTasks: 0, deferred: 1 });
+  // documented (moto 5.2 returns only ACTIVE ones). So "not found" establishes "not in use" only for
+  // a revision that is ACTIVE now (the item's status may be older than a deregistration). Otherwise
+  // no verdict is sent: the previous result stands until the periodic sweep, which lists tasks
+  // without that filter, decides.
+  if (!usage) {
+    const current = await describeRevision(clients.ecs, facts.taskDefinitionArn);
+    if (current.status !== 'ACTIVE') {
+      deps.log.info('revision not found running through the family filter; left to the periodic sweep', {
+        resourceId: item.resourceId,
+        revisionStatus: current.status ?? 'unknown',
+      });
+      return summary(event, [], { clusters: discovery.clusterCount, runningTasks: 0, deferred: 1 });
+    }
   }
-
   const result = await report(decide(facts.pidMode, usage, { unreadableClusters: discovery.failures.length }), {
     clusters: discovery.clusterCount,
     runningTasks: usage?.taskCount ?? 0,

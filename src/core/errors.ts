@@ -1,27 +1,34 @@
 // Named errors, one file (pattern from Powertools' idempotency/src/errors.ts). Messages carry
 // identifiers and counts only: never a configuration value, never a raw event.
 
+// Names are spelled out, not taken from the class: the minified bundle renames classes.
 export class RuleError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  override name = 'RuleError';
 }
 
 /** The invocation event is not a Config rule event this rule can read. */
-export class InvalidEventError extends RuleError {}
+export class InvalidEventError extends RuleError {
+  override name = 'InvalidEventError';
+}
 
 /** The rule's InputParameters are malformed or name an unknown parameter. */
-export class InvalidRuleParametersError extends RuleError {}
+export class InvalidRuleParametersError extends RuleError {
+  override name = 'InvalidRuleParametersError';
+}
 
 /** A configuration item lacks a field the decision needs, or holds a value we cannot interpret. */
-export class InvalidConfigurationItemError extends RuleError {}
+export class InvalidConfigurationItemError extends RuleError {
+  override name = 'InvalidConfigurationItemError';
+}
 
 /** The Lambda environment is misconfigured (read once at start-up). */
-export class EnvironmentError extends RuleError {}
+export class EnvironmentError extends RuleError {
+  override name = 'EnvironmentError';
+}
 
 /** Assuming the member account's execution role failed. */
 export class AssumeRoleError extends RuleError {
+  override name = 'AssumeRoleError';
   constructor(readonly roleArn: string, options?: { cause?: unknown }) {
     super(`Could not assume execution role ${roleArn}: ${causeText(options?.cause)}`, options);
   }
@@ -37,6 +44,7 @@ export interface ClusterFailure {
  * established. Verdicts that did not depend on the failed part may have been reported.
  */
 export class DiscoveryError extends RuleError {
+  override name = 'DiscoveryError';
   constructor(readonly failures: readonly ClusterFailure[], readonly reported = 0) {
     const listed = failures
       .slice(0, 5)
@@ -52,10 +60,13 @@ export class DiscoveryError extends RuleError {
 }
 
 /** A Config API read (history, advanced query, previous results) failed. */
-export class ConfigReadError extends RuleError {}
+export class ConfigReadError extends RuleError {
+  override name = 'ConfigReadError';
+}
 
 /** PutEvaluations kept returning FailedEvaluations after the bounded retries. */
 export class PutEvaluationsError extends RuleError {
+  override name = 'PutEvaluationsError';
   constructor(readonly failedCount: number, readonly attempts: number, options?: { cause?: unknown }) {
     super(`PutEvaluations rejected ${failedCount} evaluation(s) after ${attempts} attempt(s)`, options);
   }

@@ -44,7 +44,9 @@ beforeEach(() => {
 });
 
 describe('change notifications', () => {
-  const prod = (tasks: FakeEcsAccount['clusters'][string]) => ({ ecs: { clusters: { 'prod-a': tasks, 'prod-b': [] } } });
+  const prod = (tasks: FakeEcsAccount['clusters'][string], batchStatus = 'ACTIVE') => ({
+    ecs: { clusters: { 'prod-a': tasks, 'prod-b': [] }, taskDefinitions: { [tdArn('batch', 1)]: { pidMode: 'host', status: batchStatus } } },
+  });
 
   it('reports NON_COMPLIANT for a host revision with a running task, under the resourceId Config gave', async () => {
     const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: tdArn('web-host', 3), group: 'service:api' }]));
@@ -81,12 +83,12 @@ describe('change notifications', () => {
     expect(byId(puts.all())).toEqual({ [id]: verdict });
   });
 
-  it('leaves a non-ACTIVE revision the family filter did not find to the periodic sweep, sending no verdict', async () => {
+  it('leaves a revision that is no longer ACTIVE and was not found through the family filter to the periodic sweep', async () => {
     const logger = quietLogger();
     const info = jest.spyOn(logger, 'info');
-    const { handler, puts } = handlerFor(prod([]), logger);
-    const event = withInvokingEvent('change-host-not-running', (i) => (i.configurationItem.configuration.Status = 'INACTIVE'));
-    const summary = await handler(event);
+    // The item still says ACTIVE; ECS says the revision has since been deregistered.
+    const { handler, puts } = handlerFor(prod([], 'INACTIVE'), logger);
+    const summary = await handler(loadEvent('change-host-not-running'));
     expect(puts.calls).toHaveLength(0);
     expect(summary.deferred).toBe(1);
     expect(info).toHaveBeenCalledWith(expect.stringMatching(/left to the periodic sweep/), { resourceId: 'batch:1', revisionStatus: 'INACTIVE' });
