@@ -44,7 +44,7 @@ describe('template.yaml: the function', () => {
     expect(fn.Handler).toBe('handler.handler');
   });
 
-  it('takes timeout and memory from parameters with provisional defaults Lambda accepts', () => {
+  it('takes timeout and memory from parameters with benchmark-sized defaults Lambda accepts', () => {
     const timeout = referencedParameter(fn.Timeout);
     const memory = referencedParameter(fn.MemorySize);
     expect(timeout.Default).toBe(600);
