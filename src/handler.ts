@@ -50,13 +50,15 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
         runningTasks: summary.runningTasks,
         revisionsInUse: summary.revisionsInUse,
         unrecordedRevisions: summary.unrecordedRevisions,
+        nonCompliantInUse: summary.nonCompliantInUse,
         staleResolved: summary.staleResolved,
+        unresolved: summary.unresolved,
         unchanged: summary.unchanged,
         deferred: summary.deferred,
         apiCalls: accounts?.calls.toJSON(),
         durationMs,
       });
-      emitMetrics(metrics, summary.messageType, summary.byCompliance, accounts?.calls.counts, durationMs, false);
+      emitMetrics(metrics, summary, accounts?.calls.counts, durationMs);
       return summary;
     } catch (error) {
       const durationMs = Date.now() - started;
@@ -66,7 +68,7 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
         apiCalls: accounts?.calls.toJSON(),
         durationMs,
       });
-      emitMetrics(metrics, undefined, undefined, accounts?.calls.counts, durationMs, true);
+      emitMetrics(metrics, undefined, accounts?.calls.counts, durationMs);
       throw error;
     } finally {
       logger.removeKeys(['configRuleName', 'accountId']);
@@ -74,17 +76,14 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
   };
 }
 
-function emitMetrics(
-  metrics: Metrics,
-  messageType: string | undefined,
-  byCompliance: Record<string, number> | undefined,
-  calls: ReadonlyMap<string, number> | undefined,
-  durationMs: number,
-  failed: boolean,
-): void {
-  if (messageType) metrics.addDimension('MessageType', messageType);
-  for (const [type, count] of Object.entries(byCompliance ?? {})) metrics.addMetric(`Evaluations_${type}`, MetricUnit.Count, count);
-  metrics.addMetric('InvocationFailed', MetricUnit.Count, failed ? 1 : 0);
+/** `summary` is undefined for a failed invocation. */
+function emitMetrics(metrics: Metrics, summary: RunSummary | undefined, calls: ReadonlyMap<string, number> | undefined, durationMs: number): void {
+  if (summary) metrics.addDimension('MessageType', summary.messageType);
+  // Evaluations_* count what was sent; periodic runs skip unchanged verdicts, so alarms on the
+  // state of the account belong on NonCompliantRevisionsInUse.
+  for (const [type, count] of Object.entries(summary?.byCompliance ?? {})) metrics.addMetric(`Evaluations_${type}`, MetricUnit.Count, count);
+  if (summary?.nonCompliantInUse !== undefined) metrics.addMetric('NonCompliantRevisionsInUse', MetricUnit.Count, summary.nonCompliantInUse);
+  metrics.addMetric('InvocationFailed', MetricUnit.Count, summary ? 0 : 1);
   metrics.addMetric('Duration', MetricUnit.Milliseconds, durationMs);
   metrics.publishStoredMetrics();
   for (const [operation, count] of calls ?? []) {

@@ -1,16 +1,16 @@
 // The one orchestration: parse the event, establish facts through the adapters, decide with the
 // pure core, report. Shared by the Lambda handler and any other front end (tests, demo, CLI).
 import type { AwsClients } from './aws/clients';
-import { fetchConfigurationItem, listReportedResults, lookupRecordedRevisions, type ReportedResult } from './aws/config-reads';
+import { fetchConfigurationItem, listReportedResults, lookupRecordedRevisions, type RecordedRevision, type ReportedResult } from './aws/config-reads';
 import { describeRevision, discoverUsage } from './aws/ecs-usage';
 import { putEvaluations, type PutOptions } from './aws/put-evaluations';
 import { executionRoleArn } from './aws/credentials';
-import { NOT_APPLICABLE_REASON, resourceTypeAnnotation, statusAnnotation } from './core/annotation';
+import { fitAnnotation, NOT_APPLICABLE_REASON, resourceTypeAnnotation, statusAnnotation } from './core/annotation';
 import { mapSettled } from './core/concurrency';
 import { decide } from './core/decide';
-import { DiscoveryError, RuleError, causeText } from './core/errors';
+import { DiscoveryError, UndeterminedRevisionsError, causeText } from './core/errors';
 import { GONE_STATUSES, parseEvent, type MessageType, type ParsedEvent } from './core/event';
-import { familyOf, parsePidMode, revisionFacts } from './core/revision';
+import { familyOf, isTaskDefinitionArn, parsePidMode, revisionFacts } from './core/revision';
 import { COMPLIANCE, TASK_DEFINITION_TYPE, type ComplianceType, type Evaluation, type PidMode, type Verdict } from './core/types';
 
 export interface AccountTarget {
@@ -44,6 +44,10 @@ export interface RunSummary {
   readonly revisionsInUse?: number;
   readonly unrecordedRevisions?: number;
   readonly staleResolved?: number;
+  /** In-use revisions found NON_COMPLIANT this run, sent or not (periodic runs). */
+  readonly nonCompliantInUse?: number;
+  /** Earlier results whose resource Config no longer holds: left as they are. */
+  readonly unresolved?: number;
   /** In-use verdicts identical to what this rule last reported, so not sent again. */
   readonly unchanged?: number;
   /** Change events left to the periodic sweep (see runChange). */
@@ -63,12 +67,11 @@ export async function runRule(rawEvent: unknown, deps: RunDependencies): Promise
       : {}),
   };
   const clients = await deps.clientsFor(target);
-  return event.trigger.kind === 'scheduled' ? runScheduled(event, clients, deps) : runChange(event, clients, deps);
+  const trigger = event.trigger;
+  return trigger.kind === 'scheduled' ? runScheduled(event, trigger.notificationCreationTime, clients, deps) : runChange(event, trigger, clients, deps);
 }
 
-async function runChange(event: ParsedEvent, clients: AwsClients, deps: RunDependencies): Promise<RunSummary> {
-  const trigger = event.trigger;
-  if (trigger.kind === 'scheduled') throw new RuleError('runChange needs a change trigger');
+async function runChange(event: ParsedEvent, trigger: ChangeTrigger, clients: AwsClients, deps: RunDependencies): Promise<RunSummary> {
   const item = trigger.item;
   const report = async (verdict: Verdict, extra: Partial<RunSummary> = {}): Promise<RunSummary> => {
     const evaluation = { ...verdict, resourceType: item.resourceType, resourceId: item.resourceId, orderingTimestamp: item.captureTime };
@@ -113,8 +116,10 @@ async function runChange(event: ParsedEvent, clients: AwsClients, deps: RunDepen
   return result;
 }
 
+type ChangeTrigger = Extract<ParsedEvent['trigger'], { kind: 'change' | 'oversized' }>;
+
 async function itemConfiguration(
-  trigger: Extract<ParsedEvent['trigger'], { kind: 'change' | 'oversized' }>,
+  trigger: ChangeTrigger,
   clients: AwsClients,
 ): Promise<{ configuration: unknown; arn: string | undefined; status: string }> {
   if (trigger.kind === 'change') return { configuration: trigger.configuration, arn: trigger.item.arn, status: trigger.item.status };
@@ -124,14 +129,37 @@ async function itemConfiguration(
 
 /**
  * Periodic sweep: every in-use revision of the account gets a verdict; every earlier COMPLIANT or
- * NON_COMPLIANT result of this rule whose revision no longer runs becomes NOT_APPLICABLE.
+ * NON_COMPLIANT result of this rule whose revision is established as no longer running becomes
+ * NOT_APPLICABLE.
  */
-async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDependencies): Promise<RunSummary> {
-  if (event.trigger.kind !== 'scheduled') throw new RuleError('runScheduled needs a scheduled trigger');
-  const at = event.trigger.notificationCreationTime;
+async function runScheduled(event: ParsedEvent, at: Date, clients: AwsClients, deps: RunDependencies): Promise<RunSummary> {
   const discovery = await discoverUsage(clients.ecs, { concurrency: deps.ecsConcurrency });
   const arns = [...discovery.usage.keys()].sort();
-  const recorded = await lookupRecordedRevisions(clients.config, arns);
+
+  // Config's record of each running revision, found by ARN.
+  const recorded = new Map<string, RecordedRevision>();
+  for (const row of await lookupRecordedRevisions(clients.config, 'arn', arns)) recorded.set(row.arn, row);
+
+  // What this rule reported before: the candidates for stale results, and the verdicts that need
+  // not be sent again (every evaluation sent is a billed Config rule evaluation).
+  const previous = new Map<string, ReportedResult>();
+  for (const result of await listReportedResults(clients.config, event.rule.configRuleName)) {
+    previous.set(key(result.resourceType, result.resourceId), result);
+  }
+
+  // Earlier results the ARN look-up did not account for: learn which revision each names before
+  // calling it stale. Rows this rule keyed by ARN (revisions Config had not recorded) name
+  // themselves; the others are looked up by the resource ID Config gave them.
+  const seenIds = new Set([...recorded.values()].map((r) => key(r.resourceType, r.resourceId)));
+  const unexplained = [...previous.values()].filter((p) => !seenIds.has(key(p.resourceType, p.resourceId)));
+  const byId = new Map<string, RecordedRevision>();
+  const idsToResolve = unexplained.filter((p) => !isTaskDefinitionArn(p.resourceId)).map((p) => p.resourceId);
+  for (const row of await lookupRecordedRevisions(clients.config, 'resourceId', idsToResolve)) {
+    byId.set(key(row.resourceType, row.resourceId), row);
+    // A running revision the ARN look-up missed (index lag, or an ARN spelled differently): it
+    // keeps its Config resource ID.
+    if (discovery.usage.has(row.arn) && !recorded.has(row.arn)) recorded.set(row.arn, row);
+  }
 
   const unrecorded = arns.filter((arn) => !recorded.has(arn));
   const described = await mapSettled(unrecorded, deps.ecsConcurrency, (arn) => describeRevision(clients.ecs, arn));
@@ -147,17 +175,11 @@ async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDe
     });
   }
 
-  // What this rule reported before: the candidates for stale results, and the verdicts that need
-  // not be sent again (every evaluation sent is a billed Config rule evaluation).
-  const previous = new Map<string, ReportedResult>();
-  for (const result of await listReportedResults(clients.config, event.rule.configRuleName)) {
-    previous.set(key(result.resourceType, result.resourceId), result);
-  }
-
   const evaluations: Evaluation[] = [];
   const inUseIds = new Set<string>();
   const undetermined: string[] = [];
   let unchanged = 0;
+  let nonCompliantInUse = 0;
   for (const arn of arns) {
     const record = recorded.get(arn);
     const resourceType = record?.resourceType ?? TASK_DEFINITION_TYPE;
@@ -177,6 +199,7 @@ async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDe
       unreadableClusters: discovery.failures.length,
       unrecorded: !record,
     });
+    if (verdict.complianceType === COMPLIANCE.NON_COMPLIANT) nonCompliantInUse += 1;
     const before = previous.get(key(resourceType, resourceId));
     if (!event.rule.testMode && before?.complianceType === verdict.complianceType && before.annotation === verdict.annotation) {
       unchanged += 1;
@@ -185,18 +208,28 @@ async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDe
     evaluations.push({ ...verdict, resourceType, resourceId, orderingTimestamp: at });
   }
 
-  // Marking anything "no longer in use" needs the whole account read.
+  // "No longer in use" needs the whole account read and the revision identified. An earlier
+  // result Config no longer holds in its inventory is left alone: a deleted revision had its
+  // ResourceDeleted change event, and one we cannot name we cannot call stale.
   let staleResolved = 0;
+  let unresolved = 0;
   if (discovery.failures.length === 0) {
-    for (const [id, { resourceType, resourceId }] of previous) {
+    for (const p of unexplained) {
+      const id = key(p.resourceType, p.resourceId);
       if (inUseIds.has(id)) continue;
-      evaluations.push({
-        complianceType: COMPLIANCE.NOT_APPLICABLE,
-        annotation: NOT_APPLICABLE_REASON.noLongerRunning,
-        resourceType,
-        resourceId,
-        orderingTimestamp: at,
-      });
+      const arn = isTaskDefinitionArn(p.resourceId) ? p.resourceId : byId.get(id)?.arn;
+      if (arn === undefined) {
+        unresolved += 1;
+        continue;
+      }
+      const supersededBy = recorded.get(arn);
+      const annotation = !discovery.usage.has(arn)
+        ? NOT_APPLICABLE_REASON.noLongerRunning
+        : supersededBy
+          ? fitAnnotation(`Reported under its AWS Config resource ID ${supersededBy.resourceId} now`)
+          : undefined;
+      if (!annotation) continue;
+      evaluations.push({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation, resourceType: p.resourceType, resourceId: p.resourceId, orderingTimestamp: at });
       staleResolved += 1;
     }
   }
@@ -204,7 +237,7 @@ async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDe
   await send(clients, event, evaluations, deps);
   if (discovery.failures.length > 0) throw new DiscoveryError(discovery.failures, evaluations.length);
   if (undetermined.length > 0) {
-    throw new RuleError(
+    throw new UndeterminedRevisionsError(
       `${undetermined.length} running revision(s) could not be evaluated: ${undetermined.slice(0, 5).join('; ')}. ` +
         `${evaluations.length} established evaluation(s) reported.`,
     );
@@ -213,8 +246,10 @@ async function runScheduled(event: ParsedEvent, clients: AwsClients, deps: RunDe
     clusters: discovery.clusterCount,
     runningTasks: discovery.taskCount,
     revisionsInUse: arns.length,
+    nonCompliantInUse,
     unrecordedRevisions: unrecorded.length,
     staleResolved,
+    unresolved,
     unchanged,
   });
 }

@@ -7,8 +7,12 @@ import { ecsBuckets, type EcsBucket, type TokenBucket } from '../core/token-buck
 import { CallCounter, createAwsClients, createStsClient, type AwsClients } from './clients';
 import { RoleCredentialCache } from './credentials';
 
+/** Accounts whose clients stay warm; one central function may serve hundreds of accounts. */
+const MAX_WARM_ACCOUNTS = 32;
+
 export class AccountClients {
   readonly calls = new CallCounter();
+  /** Least recently used first (Map keeps insertion order). */
   private readonly clients = new Map<string, AwsClients>();
   private readonly buckets = new Map<string, Record<EcsBucket, TokenBucket>>();
   private roles: RoleCredentialCache | undefined;
@@ -22,11 +26,14 @@ export class AccountClients {
       // Assume now, so a denied role fails the invocation with its ARN before any other call.
       await this.roles.get(roleArn);
     }
-    const key = `${roleArn ?? 'self'}|${region}`;
+    const key = `${target.accountId}|${roleArn ?? 'self'}|${region}`;
     let clients = this.clients.get(key);
-    if (!clients) {
+    if (clients) {
+      this.clients.delete(key);
+    } else {
       const roles = this.roles;
       const bucketKey = `${target.accountId}|${region}`;
+      // Pacing state outlives evicted clients (it is small): the account's buckets do too.
       let buckets = this.buckets.get(bucketKey);
       if (!buckets) {
         buckets = ecsBuckets(this.settings.ecsRateShare);
@@ -41,8 +48,14 @@ export class AccountClients {
         this.calls,
         buckets,
       );
-      this.clients.set(key, clients);
+      while (this.clients.size >= MAX_WARM_ACCOUNTS) {
+        const [oldest, stale] = this.clients.entries().next().value as [string, AwsClients];
+        this.clients.delete(oldest);
+        stale.ecs.destroy();
+        stale.config.destroy();
+      }
     }
+    this.clients.set(key, clients);
     return clients;
   }
 }

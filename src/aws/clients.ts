@@ -53,7 +53,8 @@ function instrument(client: Stackable, counter: CallCounter, buckets?: Record<Ec
       if (bucket) await buckets[bucket].take();
       return next(args);
     },
-    // initialize: once per send, before the retry loop (retries are paced by adaptive mode).
+    // initialize: once per send, before the retry loop. Retries do not take a token here; adaptive
+    // mode slows them down after throttling, and the bucket's margin (token-bucket.ts) leaves room.
     { step: 'initialize', name: 'ecsPidRuleCallPacing' },
   );
 }

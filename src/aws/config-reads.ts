@@ -6,10 +6,10 @@ import {
   paginateGetComplianceDetailsByConfigRule,
   paginateSelectResourceConfig,
 } from '@aws-sdk/client-config-service';
-import { AWS_BATCH_MAX, arnLookupQueries } from '../core/batch';
+import { AWS_BATCH_MAX, lookupQueries, type LookupField } from '../core/batch';
 import { ConfigReadError, causeText, InvalidConfigurationItemError } from '../core/errors';
 import type { ItemRef } from '../core/event';
-import { COMPLIANCE } from '../core/types';
+import { COMPLIANCE, TASK_DEFINITION_TYPE } from '../core/types';
 
 export interface FetchedItem {
   readonly status: string;
@@ -49,22 +49,31 @@ export async function fetchConfigurationItem(config: ConfigServiceClient, item: 
 export interface RecordedRevision {
   readonly resourceType: string;
   readonly resourceId: string;
+  readonly arn: string;
   /** configuration.PidMode as recorded; undefined when the item has none (unset). */
   readonly pidMode: unknown;
 }
 
-/** Looks up recorded revisions by exact ARN with advanced queries. ARNs Config does not record are absent. */
-export async function lookupRecordedRevisions(config: ConfigServiceClient, arns: readonly string[]): Promise<Map<string, RecordedRevision>> {
-  const found = new Map<string, RecordedRevision>();
+/**
+ * Looks up recorded revisions with advanced queries, by exact ARN or by Config resource ID.
+ * What Config does not hold in its inventory (not recorded, deleted) is simply absent.
+ */
+export async function lookupRecordedRevisions(
+  config: ConfigServiceClient,
+  field: LookupField,
+  values: readonly string[],
+): Promise<RecordedRevision[]> {
+  const found: RecordedRevision[] = [];
   try {
-    for (const expression of arnLookupQueries(arns)) {
+    for (const expression of lookupQueries(field, values)) {
       for await (const page of paginateSelectResourceConfig({ client: config, pageSize: AWS_BATCH_MAX }, { Expression: expression })) {
         for (const result of page.Results ?? []) {
           const row = JSON.parse(result) as { resourceId?: unknown; resourceType?: unknown; arn?: unknown; configuration?: { PidMode?: unknown } };
           if (typeof row.arn !== 'string' || typeof row.resourceId !== 'string' || row.resourceId === '') continue;
-          found.set(row.arn, {
+          found.push({
             resourceId: row.resourceId,
-            resourceType: typeof row.resourceType === 'string' ? row.resourceType : 'AWS::ECS::TaskDefinition',
+            resourceType: typeof row.resourceType === 'string' ? row.resourceType : TASK_DEFINITION_TYPE,
+            arn: row.arn,
             pidMode: row.configuration?.PidMode,
           });
         }
@@ -114,7 +123,8 @@ function parseConfiguration(configuration: string | undefined, resourceId: strin
   if (configuration === undefined || configuration === '') return undefined;
   try {
     return JSON.parse(configuration);
-  } catch (cause) {
-    throw new InvalidConfigurationItemError(`Configuration of ${resourceId} returned by GetResourceConfigHistory is not JSON`, { cause });
+  } catch {
+    // Not chained: the SyntaxError would quote configuration values.
+    throw new InvalidConfigurationItemError(`Configuration of ${resourceId} returned by GetResourceConfigHistory is not JSON`);
   }
 }

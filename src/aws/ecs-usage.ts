@@ -8,9 +8,9 @@ import {
   paginateListTasks,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { AWS_BATCH_MAX } from '../core/batch';
+import { AWS_BATCH_MAX, chunk } from '../core/batch';
 import { mapSettled } from '../core/concurrency';
-import { DiscoveryError, RuleError, type ClusterFailure } from '../core/errors';
+import { DiscoveryError, EcsResponseError, type ClusterFailure } from '../core/errors';
 import { revisionFacts } from '../core/revision';
 import type { RevisionFacts } from '../core/types';
 import { addTask, clusterName, type UsageIndex } from '../core/usage';
@@ -36,8 +36,8 @@ export async function discoverUsage(ecs: ECSClient, options: DiscoveryOptions): 
   let taskCount = 0;
   const outcomes = await mapSettled(clusterArns, options.concurrency, async (clusterArn) => {
     // Not `taskCount += await ...`: that reads taskCount before the await and loses updates.
-    const described = await readCluster(ecs, clusterArn, options.family, usage);
-    taskCount += described;
+    const running = await readCluster(ecs, clusterArn, options.family, usage);
+    taskCount += running;
   });
   const failures: ClusterFailure[] = [];
   outcomes.forEach((outcome, i) => {
@@ -62,27 +62,30 @@ async function listClusters(ecs: ECSClient): Promise<string[]> {
 /** Lists and describes one cluster page by page, so memory holds one page of task ARNs at a time. */
 async function readCluster(ecs: ECSClient, clusterArn: string, family: string | undefined, usage: UsageIndex): Promise<number> {
   const name = clusterName(clusterArn);
-  let described = 0;
+  let running = 0;
   const pages = paginateListTasks(
     { client: ecs, pageSize: AWS_BATCH_MAX },
     { cluster: clusterArn, desiredStatus: 'RUNNING', ...(family ? { family } : {}) },
   );
   for await (const page of pages) {
-    const taskArns = page.taskArns ?? [];
-    if (taskArns.length === 0) continue;
-    const { tasks = [], failures = [] } = await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: taskArns }));
-    // MISSING: the task stopped and was reaped between ListTasks and DescribeTasks.
-    const unexplained = failures.filter((f) => f.reason !== 'MISSING');
-    if (unexplained.length > 0) {
-      throw new RuleError(`DescribeTasks could not describe ${unexplained.length} task(s) (${unexplained[0]?.reason ?? 'no reason'})`);
-    }
-    for (const task of tasks) {
-      if (!task.taskDefinitionArn) continue;
-      addTask(usage, { taskDefinitionArn: task.taskDefinitionArn, clusterName: name, group: task.group, lastStatus: task.lastStatus });
-      described += 1;
+    // A page should hold at most 100 tasks, but DescribeTasks' limit is not ours to trust to it.
+    for (const taskArns of chunk(page.taskArns ?? [])) {
+      const { tasks = [], failures = [] } = await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: taskArns }));
+      // MISSING: the task stopped and was reaped between ListTasks and DescribeTasks.
+      const unexplained = failures.filter((f) => f.reason !== 'MISSING');
+      if (unexplained.length > 0) {
+        throw new EcsResponseError(`DescribeTasks could not describe ${unexplained.length} task(s) (${unexplained[0]?.reason ?? 'no reason'})`);
+      }
+      for (const task of tasks) {
+        // A task we cannot attribute to a revision would make "not in use" a guess.
+        if (!task.taskDefinitionArn) throw new EcsResponseError('DescribeTasks returned a task without taskDefinitionArn');
+        if (task.lastStatus === 'STOPPED') continue;
+        addTask(usage, { taskDefinitionArn: task.taskDefinitionArn, clusterName: name, group: task.group, lastStatus: task.lastStatus });
+        running += 1;
+      }
     }
   }
-  return described;
+  return running;
 }
 
 /** For running revisions that AWS Config has no record of. */

@@ -15,25 +15,26 @@ export interface PutOptions {
   readonly clock?: Clock;
 }
 
-export async function putEvaluations(config: ConfigServiceClient, evaluations: readonly Evaluation[], options: PutOptions): Promise<number> {
+export async function putEvaluations(config: ConfigServiceClient, evaluations: readonly Evaluation[], options: PutOptions): Promise<void> {
   const { maxAttempts = 4, baseDelayMs = 200, clock = systemClock } = options;
-  let sent = 0;
   for (const batch of chunk(evaluations.map(toSdk))) {
     let pending = batch;
-    for (let attempt = 1; pending.length > 0; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       const out = await config.send(
         new PutEvaluationsCommand({ Evaluations: pending, ResultToken: options.resultToken, ...(options.testMode ? { TestMode: true } : {}) }),
       );
-      const failed = new Set((out.FailedEvaluations ?? []).map(key));
-      pending = pending.filter((e) => failed.has(key(e)));
-      if (pending.length === 0) break;
+      const reported = out.FailedEvaluations ?? [];
+      if (reported.length === 0) break;
+      const failed = new Set(reported.map(key));
+      const matched = pending.filter((e) => failed.has(key(e)));
+      // Failures we cannot match to what we sent: send the whole batch again (a resent evaluation
+      // with the same OrderingTimestamp changes nothing), never count it as delivered.
+      pending = matched.length === reported.length ? matched : pending;
       if (attempt >= maxAttempts) throw new PutEvaluationsError(pending.length, attempt);
       // Full jitter backoff (AWS Architecture Blog, "Exponential Backoff And Jitter").
       await clock.sleep(Math.random() * baseDelayMs * 2 ** (attempt - 1));
     }
-    sent += batch.length;
   }
-  return sent;
 }
 
 function toSdk(e: Evaluation): SdkEvaluation {

@@ -13,15 +13,23 @@ export function chunk<T>(items: readonly T[], size = AWS_BATCH_MAX): T[][] {
 /** SelectResourceConfig Expression: 1-4096 characters (AWS Config API reference). */
 export const EXPRESSION_MAX = 4096;
 
-const SELECT_PREFIX =
-  "SELECT resourceId, resourceType, arn, configuration.PidMode WHERE resourceType = 'AWS::ECS::TaskDefinition' AND arn IN (";
+/** What a look-up query matches on: the revision's ARN, or the resource ID Config gave it. */
+export type LookupField = 'arn' | 'resourceId';
+
+const selectPrefix = (field: LookupField): string =>
+  `SELECT resourceId, resourceType, arn, configuration.PidMode WHERE resourceType = 'AWS::ECS::TaskDefinition' AND ${field} IN (`;
 
 /**
- * Advanced queries that look up recorded task definitions by exact ARN, packed greedily so each
- * expression stays within the 4096-character limit: one query per ~40 revisions instead of
- * listing every recorded revision of the account.
+ * Advanced queries that look up recorded task definitions by exact ARN (or resource ID), packed
+ * greedily so each expression stays within the 4096-character limit: one query per ~60 revisions
+ * instead of listing every recorded revision of the account.
  */
 export function arnLookupQueries(arns: readonly string[]): string[] {
+  return lookupQueries('arn', arns);
+}
+
+export function lookupQueries(field: LookupField, values: readonly string[]): string[] {
+  const SELECT_PREFIX = selectPrefix(field);
   const empty = SELECT_PREFIX.length + ')'.length;
   const queries: string[] = [];
   let current: string[] = [];
@@ -31,9 +39,9 @@ export function arnLookupQueries(arns: readonly string[]): string[] {
     current = [];
     length = empty;
   };
-  for (const arn of arns) {
-    const quoted = `'${arn.replace(/'/g, "''")}'`;
-    if (empty + quoted.length > EXPRESSION_MAX) throw new RangeError('an ARN is too long for an advanced query');
+  for (const value of values) {
+    const quoted = `'${value.replace(/'/g, "''")}'`;
+    if (empty + quoted.length > EXPRESSION_MAX) throw new RangeError(`a ${field} is too long for an advanced query`);
     if (current.length > 0 && length + 2 + quoted.length > EXPRESSION_MAX) flush();
     length += (current.length > 0 ? 2 : 0) + quoted.length;
     current.push(quoted);

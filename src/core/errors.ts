@@ -59,6 +59,16 @@ export class DiscoveryError extends RuleError {
   }
 }
 
+/** ECS answered in a way that leaves part of a cluster unknown (e.g. DescribeTasks failures). */
+export class EcsResponseError extends RuleError {
+  override name = 'EcsResponseError';
+}
+
+/** Running revisions whose pidMode could not be established; their verdicts were not reported. */
+export class UndeterminedRevisionsError extends RuleError {
+  override name = 'UndeterminedRevisionsError';
+}
+
 /** A Config API read (history, advanced query, previous results) failed. */
 export class ConfigReadError extends RuleError {
   override name = 'ConfigReadError';

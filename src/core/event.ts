@@ -95,8 +95,9 @@ function parseInvokingEvent(value: unknown): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
-  } catch (cause) {
-    throw new InvalidEventError('invokingEvent is not valid JSON', { cause });
+  } catch {
+    // Not chained: V8's SyntaxError quotes part of the input, which can hold configuration values.
+    throw new InvalidEventError('invokingEvent is not valid JSON');
   }
   return asRecord(parsed, 'invokingEvent');
 }
@@ -106,11 +107,11 @@ function toTrigger(invoking: Record<string, unknown>): Trigger {
   switch (messageType) {
     case MESSAGE_TYPE.change: {
       const item = asRecord(invoking.configurationItem, 'invokingEvent.configurationItem');
-      return { kind: 'change', item: itemRef(item, 'invokingEvent.configurationItem', 'ARN'), configuration: item.configuration };
+      return { kind: 'change', item: itemRef(item, 'invokingEvent.configurationItem'), configuration: item.configuration };
     }
     case MESSAGE_TYPE.oversized: {
       const summary = asRecord(invoking.configurationItemSummary, 'invokingEvent.configurationItemSummary');
-      return { kind: 'oversized', item: itemRef(summary, 'invokingEvent.configurationItemSummary', 'ARN') };
+      return { kind: 'oversized', item: itemRef(summary, 'invokingEvent.configurationItemSummary') };
     }
     case MESSAGE_TYPE.scheduled:
       return { kind: 'scheduled', notificationCreationTime: requireTime(invoking, 'notificationCreationTime', 'invokingEvent') };
@@ -122,8 +123,8 @@ function toTrigger(invoking: Record<string, unknown>): Trigger {
   }
 }
 
-function itemRef(item: Record<string, unknown>, where: string, arnKey: string): ItemRef {
-  const arn = item[arnKey];
+function itemRef(item: Record<string, unknown>, where: string): ItemRef {
+  const arn = item.ARN;
   return {
     resourceType: requireString(item, 'resourceType', where),
     resourceId: requireString(item, 'resourceId', where),

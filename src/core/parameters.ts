@@ -17,8 +17,9 @@ export function parseRuleParameters(raw: unknown): RuleParameters {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
-  } catch (cause) {
-    throw invalid('ruleParameters is not valid JSON', cause);
+  } catch {
+    // Not chained: the SyntaxError quotes part of the input.
+    throw invalid('ruleParameters is not valid JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalid('ruleParameters must be a JSON object');
@@ -35,6 +36,6 @@ export function parseRuleParameters(raw: unknown): RuleParameters {
   return { executionRoleName: roleName };
 }
 
-function invalid(message: string, cause?: unknown): InvalidRuleParametersError {
-  return new InvalidRuleParametersError(`${message}; known parameters: ${KNOWN_PARAMETERS.join(', ')}`, { cause });
+function invalid(message: string): InvalidRuleParametersError {
+  return new InvalidRuleParametersError(`${message}; known parameters: ${KNOWN_PARAMETERS.join(', ')}`);
 }

@@ -12,6 +12,8 @@ import type { AwsStub } from 'aws-sdk-client-mock';
 export interface FakeConfigAccount {
   /** Recorded task definitions by ARN: Config's resourceId and recorded PidMode. */
   readonly recorded?: Record<string, { resourceId: string; pidMode?: string }>;
+  /** ARNs the look-up by ARN does not return although Config records them (index lag, ARN spelling). */
+  readonly missedByArnLookup?: readonly string[];
   /** What the rule reported before (COMPLIANT / NON_COMPLIANT). */
   readonly reported?: ReadonlyArray<{ resourceId: string; complianceType: 'COMPLIANT' | 'NON_COMPLIANT'; annotation?: string }>;
   /** GetResourceConfigHistory items by resourceId; configuration is serialised to a JSON string as the API does. */
@@ -27,9 +29,13 @@ export function fakeConfig(mock: AwsStub<any, any, any>, world: FakeConfigAccoun
   const calls: PutLog['calls'] = [];
   mock.on(SelectResourceConfigCommand).callsFake((input) => {
     if (input.Expression.length > 4096) throw Object.assign(new Error('expression too long'), { name: 'ValidationException' });
-    const arns = [...String(input.Expression).matchAll(/'(arn:[^']+)'/g)].map((m) => m[1] as string);
+    const expression = String(input.Expression);
+    const values = [...expression.matchAll(/'([^']+)'/g)].map((m) => m[1] as string).slice(1); // [0] is the resource type
+    const recorded = Object.entries(world.recorded ?? {});
+    const arns = / AND arn IN \(/.test(expression)
+      ? values.filter((arn) => world.recorded?.[arn] && !world.missedByArnLookup?.includes(arn))
+      : recorded.filter(([, r]) => values.includes(r.resourceId)).map(([arn]) => arn);
     const rows = arns
-      .filter((arn) => world.recorded?.[arn])
       .map((arn) => {
         const r = world.recorded![arn]!;
         return JSON.stringify({ resourceId: r.resourceId, resourceType: 'AWS::ECS::TaskDefinition', arn, configuration: r.pidMode ? { PidMode: r.pidMode } : {} });

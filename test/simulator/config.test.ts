@@ -143,6 +143,16 @@ describe('simulated Config', () => {
       expect(escaped).toEqual([]);
     });
 
+    it('filters on resourceId IN (...), knowing resources only by the ID Config gave them', async () => {
+      const rows = await select(
+        `SELECT resourceId, arn WHERE resourceType = 'AWS::ECS::TaskDefinition' AND resourceId IN ('tdrev-0f3a9c', 'web:2', 'web:1')`,
+      );
+      expect(rows).toEqual([
+        { resourceId: 'tdrev-0f3a9c', arn: tdArn('web', 2) },
+        { resourceId: 'web:1', arn: tdArn('web', 1) },
+      ]);
+    });
+
     it('leaves out deleted resources', async () => {
       sim.recordItem(ACCOUNT_A, { resourceId: 'web:3', arn: tdArn('web', 3), status: 'ResourceDeleted', configuration: null });
       const rows = await select("SELECT resourceId WHERE resourceType = 'AWS::ECS::TaskDefinition'");

@@ -12,6 +12,7 @@ function inputs(overrides: Partial<SweepInputs> = {}): SweepInputs {
     inUseArns: inUse,
     recordedInUse: new Set(inUse.slice(0, 140)),
     previousResults: 0,
+    staleResourceIds: [],
     evaluationsToSend: 150,
     ...overrides,
   };
@@ -42,6 +43,8 @@ describe('lowerBound', () => {
     expect(lb.SelectResourceConfig).toBeGreaterThanOrEqual(2);
     expect(lb.SelectResourceConfig).toBeLessThanOrEqual(3);
     expect(lowerBound(inputs({ inUseArns: [], recordedInUse: new Set() })).SelectResourceConfig).toBe(0);
+    // Earlier results that stopped running are looked up by resource ID: one more query here.
+    expect(lowerBound(inputs({ inUseArns: [], recordedInUse: new Set(), staleResourceIds: ['a:1', 'b:2'] })).SelectResourceConfig).toBe(1);
   });
 });
 

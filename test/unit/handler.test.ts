@@ -165,7 +165,12 @@ describe('scheduled notifications', () => {
       taskDefinitions: { [tdArn('old-agent', 1)]: { pidMode: 'host', status: 'INACTIVE' } },
     },
     config: {
-      recorded: { [tdArn('web-host', 3)]: { resourceId: 'web-host', pidMode: 'host' }, [tdArn('api', 7)]: { resourceId: 'api:7' } },
+      recorded: {
+        [tdArn('web-host', 3)]: { resourceId: 'web-host', pidMode: 'host' },
+        [tdArn('api', 7)]: { resourceId: 'api:7' },
+        [tdArn('batch', 1)]: { resourceId: 'batch:1', pidMode: 'host' },
+        [tdArn('api', 6)]: { resourceId: 'api:6' },
+      },
       reported: [
         { resourceId: 'web-host', complianceType: 'NON_COMPLIANT' as const },
         { resourceId: 'batch:1', complianceType: 'NON_COMPLIANT' as const },
@@ -195,7 +200,56 @@ describe('scheduled notifications', () => {
       ConfigRuleName: 'ecs-task-definition-pid-mode-in-use',
       ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'],
     });
-    expect(summary).toMatchObject({ clusters: 2, runningTasks: 4, revisionsInUse: 3, unrecordedRevisions: 1, staleResolved: 2 });
+    expect(summary).toMatchObject({ clusters: 2, runningTasks: 4, revisionsInUse: 3, unrecordedRevisions: 1, staleResolved: 2, nonCompliantInUse: 2 });
+  });
+
+  it('never calls a running revision stale when the look-up by ARN missed it, and keeps its Config resource ID', async () => {
+    const { handler, puts } = handlerFor({ ...world, config: { ...world.config, missedByArnLookup: [tdArn('web-host', 3)] } });
+    await handler(loadEvent('scheduled'));
+    const sent = byId(puts.all());
+    expect(sent['web-host']).toBe('NON_COMPLIANT'); // under its Config resource ID, never NOT_APPLICABLE
+    expect(sent[tdArn('web-host', 3)]).toBeUndefined(); // and no second row under its ARN
+    expect(sent['batch:1']).toBe('NOT_APPLICABLE');
+  });
+
+  it('leaves alone an earlier result whose resource Config no longer holds: it cannot be named, so it is not called stale', async () => {
+    const { handler, puts } = handlerFor({ ...world, config: { ...world.config, reported: [{ resourceId: 'vanished:3', complianceType: 'NON_COMPLIANT' }] } });
+    const summary = await handler(loadEvent('scheduled'));
+    expect(byId(puts.all())['vanished:3']).toBeUndefined();
+    expect(summary.unresolved).toBe(1);
+  });
+
+  it('retires a row it had reported under the ARN once Config records the revision', async () => {
+    const { handler, puts } = handlerFor({
+      ...world,
+      config: {
+        ...world.config,
+        recorded: { ...world.config.recorded, [tdArn('old-agent', 1)]: { resourceId: 'old-agent:1', pidMode: 'host' } },
+        reported: [{ resourceId: tdArn('old-agent', 1), complianceType: 'NON_COMPLIANT' }],
+      },
+    });
+    await handler(loadEvent('scheduled'));
+    expect(puts.all()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ComplianceResourceId: 'old-agent:1', ComplianceType: 'NON_COMPLIANT' }),
+        expect.objectContaining({ ComplianceResourceId: tdArn('old-agent', 1), ComplianceType: 'NOT_APPLICABLE', Annotation: 'Reported under its AWS Config resource ID old-agent:1 now' }),
+      ]),
+    );
+  });
+
+  it('describes at most 100 tasks a call even when a ListTasks page holds more', async () => {
+    const tasks = Array.from({ length: 150 }, () => ({ taskDefinitionArn: tdArn('api', 7) }));
+    const { handler } = handlerFor({ ...world, ecs: { clusters: { big: tasks } } });
+    ecs.on(ListTasksCommand).callsFake(() => ({ taskArns: Array.from({ length: 150 }, (_, i) => `arn:aws:ecs:us-east-1:111111111111:task/big/${String(i).padStart(32, '0')}`) }));
+    await handler(loadEvent('scheduled'));
+    expect(ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 50]);
+  });
+
+  it('fails a cluster whose tasks come back without a task definition ARN rather than guess', async () => {
+    const { handler, puts } = handlerFor(world);
+    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskArn: 't', lastStatus: 'RUNNING' }] }));
+    await expect(handler(loadEvent('scheduled'))).rejects.toThrow(/EcsResponseError: DescribeTasks returned a task without taskDefinitionArn/);
+    expect(byId(puts.all())).toEqual({});
   });
 
   it('does not send again a verdict identical to the one last reported (each evaluation is billed)', async () => {
@@ -270,6 +324,23 @@ describe('scheduled notifications', () => {
       });
     await handler(loadEvent('scheduled'));
     expect(sent).toEqual([5, 2]);
+  });
+
+  it('sends the whole batch again when FailedEvaluations cannot be matched to what was sent', async () => {
+    const { handler } = handlerFor(world);
+    const sent: number[] = [];
+    config
+      .on(PutEvaluationsCommand)
+      .callsFakeOnce((input) => {
+        sent.push(input.Evaluations.length);
+        return { FailedEvaluations: [{ ComplianceResourceType: 'AWS::ECS::TaskDefinition', ComplianceResourceId: 'someone-else' }] };
+      })
+      .callsFake((input) => {
+        sent.push(input.Evaluations.length);
+        return { FailedEvaluations: [] };
+      });
+    await handler(loadEvent('scheduled'));
+    expect(sent).toEqual([5, 5]);
   });
 
   it('fails the invocation when FailedEvaluations persist', async () => {

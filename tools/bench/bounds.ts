@@ -6,7 +6,7 @@
  * - Least time: the shortest time ECS's token buckets allow for the ECS calls actually made.
  * - Latency bound: the shortest time the sweep's dependent round trips take at a given latency.
  */
-import { AWS_BATCH_MAX, arnLookupQueries } from '../../src/core/batch';
+import { AWS_BATCH_MAX, arnLookupQueries, lookupQueries } from '../../src/core/batch';
 
 /** ECS throttle buckets per account and Region (DESIGN.md section 3). */
 export const ECS_BUCKETS = {
@@ -38,6 +38,9 @@ export interface SweepInputs {
   readonly recordedInUse: ReadonlySet<string>;
   /** COMPLIANT or NON_COMPLIANT results the rule reported before this sweep. */
   readonly previousResults: number;
+  /** Config resource IDs of those earlier results whose revision no longer runs: the rule looks
+   *  them up by resource ID to learn which revision each names before calling it stale. */
+  readonly staleResourceIds: readonly string[];
   /** Results that must be sent: new or changed verdicts, and stale ones turning NOT_APPLICABLE. */
   readonly evaluationsToSend: number;
 }
@@ -61,7 +64,9 @@ export function lowerBound(inputs: SweepInputs): Record<SweepOperation, number> 
     ListTasks: inputs.runningTasksPerCluster.reduce((n, t) => n + Math.max(1, pages(t)), 0),
     DescribeTasks: inputs.runningTasksPerCluster.reduce((n, t) => n + pages(t), 0),
     // One page per query unless a query could match more rows than a page holds.
-    SelectResourceConfig: queries.reduce((n, arns) => n + Math.max(1, pages(arns.filter((a) => inputs.recordedInUse.has(a)).length)), 0),
+    SelectResourceConfig:
+      queries.reduce((n, arns) => n + Math.max(1, pages(arns.filter((a) => inputs.recordedInUse.has(a)).length)), 0) +
+      lookupQueries('resourceId', inputs.staleResourceIds).length,
     DescribeTaskDefinition: inputs.inUseArns.filter((a) => !inputs.recordedInUse.has(a)).length,
     GetComplianceDetailsByConfigRule: Math.max(1, pages(inputs.previousResults)),
     PutEvaluations: pages(inputs.evaluationsToSend),

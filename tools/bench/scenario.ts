@@ -9,6 +9,7 @@ import {
   expectedVerdicts,
   generateAccount,
   taskArnOf,
+  taskDefinitionArnOf,
   type GenerateAccountOptions,
   type GeneratedAccount,
   type ScenarioAccount,
@@ -108,8 +109,12 @@ export function sweepInputs(account: ScenarioAccount, previouslyInUse: ReadonlyS
   const truth = expectedVerdicts(account);
   const inUse = inUseArns(account);
   const recordedInUse = new Set(truth.filter((t) => t.inUse && t.recorded).map((t) => t.taskDefinitionArn));
-  let stale = 0;
-  for (const arn of previouslyInUse) if (!inUse.has(arn)) stale += 1;
+  const resourceIdOf = new Map(
+    (account.taskDefinitions ?? []).map((td) => [taskDefinitionArnOf(account.region ?? DEFAULT_REGION, account.accountId, td.family, td.revision), td.resourceId ?? `${td.family}:${td.revision}`]),
+  );
+  const staleResourceIds: string[] = [];
+  for (const arn of previouslyInUse) if (!inUse.has(arn)) staleResourceIds.push(resourceIdOf.get(arn) ?? arn);
+  const stale = staleResourceIds.length;
   let fresh = 0;
   for (const arn of inUse) if (!previouslyInUse.has(arn)) fresh += 1;
   return {
@@ -117,6 +122,7 @@ export function sweepInputs(account: ScenarioAccount, previouslyInUse: ReadonlyS
     inUseArns: [...inUse].sort(),
     recordedInUse,
     previousResults: previouslyInUse.size,
+    staleResourceIds,
     // Revisions in use before and after keep their tasks untouched (see stopForRepeat), so their
     // verdict and annotation are unchanged and need not be sent again.
     evaluationsToSend: fresh + stale,

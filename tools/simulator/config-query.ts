@@ -2,7 +2,7 @@
  * The subset of Config advanced query (SelectResourceConfig) the simulator understands:
  *
  *   SELECT <field>[, <field>...] WHERE resourceType = '<type>'
- *     [AND arn IN ('<arn>', ...)] [AND configuration.PidMode = '<value>']
+ *     [AND arn IN ('<arn>', ...) | AND resourceId IN ('<id>', ...)] [AND configuration.PidMode = '<value>']
  *
  * Keywords are case-insensitive, strings single-quoted with '' as escape, conditions in any order.
  * Anything else is rejected rather than half-understood, so a rule cannot rely on a query
@@ -27,6 +27,7 @@ export interface SelectQuery {
   fields: SelectableField[];
   resourceType: string;
   arns?: string[];
+  resourceIds?: string[];
   pidMode?: string;
 }
 
@@ -125,16 +126,17 @@ export const parseSelectExpression = (expression: string): SelectQuery => {
       punct('=');
       query.resourceType = literal();
       sawType = true;
-    } else if (t.text === 'arn' && query.arns === undefined) {
+    } else if ((t.text === 'arn' || t.text === 'resourceId') && query.arns === undefined && query.resourceIds === undefined) {
       keyword('IN');
       punct('(');
-      const arns = [literal()];
+      const values = [literal()];
       while (peek()?.kind === 'punct' && peek()?.text === ',') {
         pos += 1;
-        arns.push(literal());
+        values.push(literal());
       }
       punct(')');
-      query.arns = arns;
+      if (t.text === 'arn') query.arns = values;
+      else query.resourceIds = values;
     } else if (t.text === 'configuration.PidMode' && query.pidMode === undefined) {
       punct('=');
       query.pidMode = literal();

@@ -121,7 +121,9 @@ const selectResourceConfig: JsonOperation = (ctx, input) => {
     const candidates =
       query.arns !== undefined
         ? [...new Set(query.arns.map((arn) => rs.configByArn.get(arn)).filter((r) => r !== undefined))]
-        : rs.configResourceList;
+        : query.resourceIds !== undefined
+          ? [...new Set(query.resourceIds.map((id) => rs.configResources.get(resourceKey(query.resourceType, id))).filter((r) => r !== undefined))]
+          : rs.configResourceList;
     const rows: string[] = [];
     for (const resource of candidates) {
       const item = resource.items.at(-1);
