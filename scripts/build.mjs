@@ -1,19 +1,8 @@
 // Bundles the Lambda handler with the SDK clients it uses (the runtime's copy is not relied on).
-// Flags mirror template.yaml's Metadata.BuildProperties so `sam build` and `npm run build` agree.
+// The options live in build-options.json so that template.yaml's Metadata.BuildProperties (checked
+// by test/templates/build-metadata.test.ts) and the benchmark's comparison bundles share them.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 
-export const BUNDLE_PATH = 'dist/handler.js';
-
-await build({
-  entryPoints: ['src/handler.ts'],
-  outfile: BUNDLE_PATH,
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  minify: true,
-  sourcemap: false,
-  mainFields: ['module', 'main'],
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+const options = JSON.parse(readFileSync(new URL('./build-options.json', import.meta.url), 'utf8'));
+await build(options);

@@ -8,19 +8,11 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { build, type BuildOptions } from 'esbuild';
+import buildOptions from '../../scripts/build-options.json';
 
-/** scripts/build.mjs's flags (it cannot be imported: it builds on import). Keep in step with it. */
-export const BUILD_FLAGS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  minify: true,
-  sourcemap: false,
-  mainFields: ['module', 'main'],
-  legalComments: 'none',
-  logLevel: 'warning',
-};
+/** The rule's own esbuild flags (scripts/build-options.json), without its entry point and output. */
+const { entryPoints: _entry, outfile: _out, ...flags } = buildOptions;
+export const BUILD_FLAGS = flags as BuildOptions;
 
 const SDK_CLIENTS = `
 export { ECSClient } from '@aws-sdk/client-ecs';
