@@ -36,7 +36,11 @@ export async function discoverUsage(ecs: ECSClient, options: DiscoveryOptions): 
   let taskCount = 0;
   const outcomes = await mapSettled(clusterArns, options.concurrency, async (clusterArn) => {
     // Not `taskCount += await ...`: that reads taskCount before the await and loses updates.
-    const running = await readCluster(ecs, clusterArn, options.family, usage);
+    const running = await readCluster(ecs, clusterArn, options.family, usage).catch((error: unknown) => {
+      // Deleted between ListClusters and ListTasks: a cluster that no longer exists runs nothing.
+      if (error instanceof Error && error.name === 'ClusterNotFoundException') return 0;
+      throw error;
+    });
     taskCount += running;
   });
   const failures: ClusterFailure[] = [];

@@ -302,6 +302,17 @@ describe('scheduled notifications', () => {
     expect(byId(puts.all())).toEqual({ 'api:7': 'COMPLIANT' });
   });
 
+  it('counts a cluster deleted during the sweep as running nothing, and still clears stale results', async () => {
+    const { handler, puts } = handlerFor(world);
+    ecs.on(ListTasksCommand).callsFake((input) => {
+      if (String(input.cluster).endsWith('prod-b')) throw awsError('ClusterNotFoundException', 'Cluster not found.');
+      return { taskArns: ['arn:aws:ecs:us-east-1:111111111111:task/prod-a/1'] };
+    });
+    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskDefinitionArn: tdArn('api', 7), lastStatus: 'RUNNING' }] }));
+    await handler(loadEvent('scheduled'));
+    expect(byId(puts.all())).toEqual({ 'api:7': 'COMPLIANT', 'web-host': 'NOT_APPLICABLE', 'batch:1': 'NOT_APPLICABLE', 'api:6': 'NOT_APPLICABLE' });
+  });
+
   it('fails with nothing reported when ListClusters fails', async () => {
     const { handler, puts } = handlerFor(world);
     ecs.on(ListClustersCommand).rejects(awsError('AccessDeniedException'));
