@@ -3,7 +3,7 @@
 // shortly before expiry, so warm invocations for the same account make no STS call.
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { AssumeRoleError } from '../core/errors';
-import { systemClock, type Clock } from '../core/token-bucket';
+import { systemClock, type Clock } from '../core/clock';
 
 export interface TemporaryCredentials {
   readonly accessKeyId: string;

@@ -3,7 +3,7 @@
 import { PutEvaluationsCommand, type ConfigServiceClient, type Evaluation as SdkEvaluation } from '@aws-sdk/client-config-service';
 import { chunk } from '../core/batch';
 import { PutEvaluationsError } from '../core/errors';
-import { systemClock, type Clock } from '../core/token-bucket';
+import { systemClock, type Clock } from '../core/clock';
 import type { Evaluation } from '../core/types';
 
 export interface PutOptions {

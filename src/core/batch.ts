@@ -24,10 +24,6 @@ const selectPrefix = (field: LookupField): string =>
  * greedily so each expression stays within the 4096-character limit: one query per ~60 revisions
  * instead of listing every recorded revision of the account.
  */
-export function arnLookupQueries(arns: readonly string[]): string[] {
-  return lookupQueries('arn', arns);
-}
-
 export function lookupQueries(field: LookupField, values: readonly string[]): string[] {
   const SELECT_PREFIX = selectPrefix(field);
   const empty = SELECT_PREFIX.length + ')'.length;

@@ -1,16 +1,7 @@
 // Client-side pacing that mirrors ECS's documented token buckets, so a sweep of thousands of
 // calls stays inside them instead of leaning on retries.
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+import { systemClock, type Clock } from './clock';
 
 export class TokenBucket {
   private tokens: number;

@@ -6,7 +6,7 @@
  * - Least time: the shortest time ECS's token buckets allow for the ECS calls actually made.
  * - Latency bound: the shortest time the sweep's dependent round trips take at a given latency.
  */
-import { AWS_BATCH_MAX, arnLookupQueries, lookupQueries } from '../../src/core/batch';
+import { AWS_BATCH_MAX, lookupQueries } from '../../src/core/batch';
 
 /** ECS throttle buckets per account and Region (DESIGN.md section 3). */
 export const ECS_BUCKETS = {
@@ -47,9 +47,9 @@ export interface SweepInputs {
 
 const pages = (items: number): number => Math.ceil(items / AWS_BATCH_MAX);
 
-/** ARNs in one look-up query, as the rule packs them (`arnLookupQueries` from src/core/batch.ts). */
+/** ARNs in one look-up query, as the rule packs them (`lookupQueries('arn', …)` from src/core/batch.ts). */
 function arnsPerQuery(inUseArns: readonly string[]): string[][] {
-  return arnLookupQueries([...inUseArns].sort()).map((query) => {
+  return lookupQueries('arn', [...inUseArns].sort()).map((query) => {
     const list = query.slice(query.lastIndexOf(' IN (') + ' IN ('.length, -1);
     return list.slice(1, -1).split("', '").map((arn) => arn.replace(/''/g, "'"));
   });

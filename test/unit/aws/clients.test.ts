@@ -3,7 +3,8 @@
 import { ListClustersCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { Readable } from 'node:stream';
 import { CallCounter, createAwsClients } from '../../../src/aws/clients';
-import { TokenBucket, type Clock } from '../../../src/core/token-bucket';
+import type { Clock } from '../../../src/core/clock';
+import { TokenBucket } from '../../../src/core/token-bucket';
 
 type Reply = { status: number; body: object };
 

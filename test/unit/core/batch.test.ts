@@ -1,4 +1,4 @@
-import { arnLookupQueries, chunk, EXPRESSION_MAX } from '../../../src/core/batch';
+import { chunk, EXPRESSION_MAX, lookupQueries } from '../../../src/core/batch';
 import { tdArn } from '../../helpers/fixtures';
 
 describe('batching', () => {
@@ -10,7 +10,7 @@ describe('batching', () => {
 
   it('packs ARN look-ups into as few queries as the 4096-character limit allows', () => {
     const arns = Array.from({ length: 500 }, (_, i) => tdArn(`family-${i}`, i + 1));
-    const queries = arnLookupQueries(arns);
+    const queries = lookupQueries('arn', arns);
     for (const q of queries) expect(q.length).toBeLessThanOrEqual(EXPRESSION_MAX);
     const found = queries.flatMap((q) => [...q.matchAll(/'(arn:[^']+)'/g)].map((m) => m[1]));
     expect(found).toEqual(arns);
@@ -20,10 +20,10 @@ describe('batching', () => {
   });
 
   it('makes no query for no ARNs', () => {
-    expect(arnLookupQueries([])).toEqual([]);
+    expect(lookupQueries('arn', [])).toEqual([]);
   });
 
   it('escapes quotes', () => {
-    expect(arnLookupQueries(["a'b"])[0]).toContain("'a''b'");
+    expect(lookupQueries('arn', ["a'b"])[0]).toContain("'a''b'");
   });
 });

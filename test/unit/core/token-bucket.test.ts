@@ -1,4 +1,5 @@
-import { ecsBuckets, TokenBucket, type Clock } from '../../../src/core/token-bucket';
+import type { Clock } from '../../../src/core/clock';
+import { ecsBuckets, TokenBucket } from '../../../src/core/token-bucket';
 
 /** A frozen clock that records how long each caller was told to wait. */
 function fakeClock(): Clock & { waits: number[]; advance(ms: number): void } {
