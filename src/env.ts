@@ -9,6 +9,8 @@ export interface RuleSettings {
   readonly ecsConcurrency: number;
   /** Share of ECS's documented throttle rates this rule may use (RULE_ECS_RATE_SHARE, default 1). */
   readonly ecsRateShare: number;
+  /** Hours after which an unchanged verdict is sent again (RULE_REFRESH_HOURS, default 24; 0 = every run). */
+  readonly refreshHours: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): RuleSettings {
@@ -16,6 +18,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuleSettings
     maxAttempts: readNumber(env, 'RULE_MAX_ATTEMPTS', 10, { min: 1, max: 25, integer: true }),
     ecsConcurrency: readNumber(env, 'RULE_ECS_CONCURRENCY', 10, { min: 1, max: 50, integer: true }),
     ecsRateShare: readNumber(env, 'RULE_ECS_RATE_SHARE', 1, { min: 0.05, max: 1, integer: false }),
+    // Up to 30 days: Config keeps results, but downstream tools age out what is not refreshed.
+    refreshHours: readNumber(env, 'RULE_REFRESH_HOURS', 24, { min: 0, max: 720, integer: false }),
   };
 }
 

@@ -6,7 +6,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { AccountClients } from './aws/account-clients';
 import { readSettings, type RuleSettings } from './env';
-import { RuleError } from './core/errors';
+import { startDeadline } from './core/deadline';
+import { causeText, RuleError } from './core/errors';
 import { runRule, type RunDependencies, type RunSummary } from './run';
 
 export interface HandlerDependencies {
@@ -28,10 +29,14 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
   let accounts: AccountClients | undefined;
   let settings: RuleSettings | undefined = overrides.settings;
 
+  /** Resolves with counts only: a response listing every evaluation would approach Lambda's 6 MB limit. */
   return async (event: unknown, context?: Context): Promise<RunSummary> => {
     const started = Date.now();
     if (context) logger.addContext(context);
     logger.appendKeys(identifiers(event));
+    // Without a Lambda context (tests, tools) there is no time limit to respect.
+    const deadline = typeof context?.getRemainingTimeInMillis === 'function' ? startDeadline(context.getRemainingTimeInMillis()) : undefined;
+    let summary: RunSummary | undefined;
     try {
       settings ??= readSettings();
       let clientsFor = overrides.clientsFor;
@@ -40,50 +45,63 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
         shared.calls.reset();
         clientsFor = (target) => shared.clientsFor(target);
       }
-      const summary = await runRule(event, { clientsFor, ecsConcurrency: settings.ecsConcurrency, log: logger, ...(overrides.put ? { put: overrides.put } : {}) });
+      const outcome = await runRule(event, {
+        clientsFor,
+        ecsConcurrency: settings.ecsConcurrency,
+        ecsRateShare: settings.ecsRateShare,
+        refreshHours: settings.refreshHours,
+        log: logger,
+        ...(deadline ? { deadline } : {}),
+        ...(overrides.put ? { put: overrides.put } : {}),
+      });
+      summary = outcome.summary;
       const durationMs = Date.now() - started;
-      logger.info('evaluation reported', {
-        messageType: summary.messageType,
-        evaluations: summary.evaluations.length,
-        ...summary.byCompliance,
-        clusters: summary.clusters,
-        runningTasks: summary.runningTasks,
-        revisionsInUse: summary.revisionsInUse,
-        unrecordedRevisions: summary.unrecordedRevisions,
-        nonCompliantInUse: summary.nonCompliantInUse,
-        staleResolved: summary.staleResolved,
-        unresolved: summary.unresolved,
-        unchanged: summary.unchanged,
-        deferred: summary.deferred,
+      logger.info(outcome.failure ? 'established evaluations reported; the invocation fails' : 'evaluation reported', {
+        ...summary,
         apiCalls: accounts?.calls.toJSON(),
         durationMs,
       });
-      emitMetrics(metrics, summary, accounts?.calls.counts, durationMs);
+      if (outcome.failure) throw outcome.failure;
+      emitMetrics(metrics, summary, undefined, accounts?.calls.counts, durationMs);
       return summary;
     } catch (error) {
       const durationMs = Date.now() - started;
       logger.error('evaluation failed', {
-        error: { name: error instanceof Error ? error.name : 'Unknown', message: error instanceof Error ? error.message : String(error) },
+        // Messages quote identifiers only, capped (errors.ts): safe to log.
+        error: { name: error instanceof Error ? error.name : 'Unknown', message: error instanceof Error ? error.message.slice(0, 2000) : causeText(error) },
         ruleError: error instanceof RuleError,
         apiCalls: accounts?.calls.toJSON(),
         durationMs,
       });
-      emitMetrics(metrics, undefined, accounts?.calls.counts, durationMs);
+      emitMetrics(metrics, summary, error, accounts?.calls.counts, durationMs);
       throw error;
     } finally {
+      deadline?.dispose();
       logger.removeKeys(['configRuleName', 'accountId']);
     }
   };
 }
 
-/** `summary` is undefined for a failed invocation. */
-function emitMetrics(metrics: Metrics, summary: RunSummary | undefined, calls: ReadonlyMap<string, number> | undefined, durationMs: number): void {
+/**
+ * `summary` is what was established and reported, also when the invocation then fails (a sweep cut
+ * short by the time limit still counts what it found); undefined when nothing was.
+ */
+function emitMetrics(
+  metrics: Metrics,
+  summary: RunSummary | undefined,
+  error: unknown,
+  calls: ReadonlyMap<string, number> | undefined,
+  durationMs: number,
+): void {
   if (summary) metrics.addDimension('MessageType', summary.messageType);
   // Evaluations_* count what was sent; periodic runs skip unchanged verdicts, so alarms on the
   // state of the account belong on NonCompliantRevisionsInUse.
   for (const [type, count] of Object.entries(summary?.byCompliance ?? {})) metrics.addMetric(`Evaluations_${type}`, MetricUnit.Count, count);
   if (summary?.nonCompliantInUse !== undefined) metrics.addMetric('NonCompliantRevisionsInUse', MetricUnit.Count, summary.nonCompliantInUse);
-  metrics.addMetric('InvocationFailed', MetricUnit.Count, summary ? 0 : 1);
+  if (summary?.unresolved !== undefined) metrics.addMetric('UnresolvedResults', MetricUnit.Count, summary.unresolved);
+  if (summary?.deletedResolved !== undefined) metrics.addMetric('DeletedResultsResolved', MetricUnit.Count, summary.deletedResolved);
+  if (summary?.clusters !== undefined) metrics.addMetric('SweepIncomplete', MetricUnit.Count, summary.incomplete ? 1 : 0);
+  metrics.addMetric('InvocationFailed', MetricUnit.Count, error === undefined ? 0 : 1);
   metrics.addMetric('Duration', MetricUnit.Milliseconds, durationMs);
   metrics.publishStoredMetrics();
   for (const [operation, count] of calls ?? []) {

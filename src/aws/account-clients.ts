@@ -2,7 +2,7 @@
 // pacing state persists (the account's throttle buckets do too), and assumed-role credentials
 // are refreshed from the cache shortly before they expire.
 import type { RuleSettings } from '../env';
-import type { AccountTarget } from '../run';
+import type { AccountTarget } from '../core/types';
 import { ecsBuckets, type EcsBucket, type TokenBucket } from '../core/token-bucket';
 import { CallCounter, createAwsClients, createStsClient, type AwsClients } from './clients';
 import { RoleCredentialCache } from './credentials';

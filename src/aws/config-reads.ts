@@ -7,7 +7,8 @@ import {
   paginateSelectResourceConfig,
 } from '@aws-sdk/client-config-service';
 import { AWS_BATCH_MAX, lookupQueries, type LookupField } from '../core/batch';
-import { ConfigReadError, causeText, InvalidConfigurationItemError } from '../core/errors';
+import { mapSettled } from '../core/concurrency';
+import { ConfigReadError, causeText, InvalidConfigurationItemError, quote } from '../core/errors';
 import type { ItemRef } from '../core/event';
 import { COMPLIANCE, TASK_DEFINITION_TYPE } from '../core/types';
 
@@ -34,10 +35,10 @@ export async function fetchConfigurationItem(config: ConfigServiceClient, item: 
     );
     found = out.configurationItems?.[0];
   } catch (cause) {
-    throw new ConfigReadError(`GetResourceConfigHistory failed for ${item.resourceType} ${item.resourceId}: ${causeText(cause)}`, { cause });
+    throw new ConfigReadError(`GetResourceConfigHistory failed for ${item.resourceType} ${quote(item.resourceId)}: ${causeText(cause)}`, { cause });
   }
   if (!found?.configurationItemStatus) {
-    throw new ConfigReadError(`GetResourceConfigHistory returned no configuration item for ${item.resourceType} ${item.resourceId}`);
+    throw new ConfigReadError(`GetResourceConfigHistory returned no configuration item for ${item.resourceType} ${quote(item.resourceId)}`);
   }
   return {
     status: found.configurationItemStatus,
@@ -50,8 +51,11 @@ export interface RecordedRevision {
   readonly resourceType: string;
   readonly resourceId: string;
   readonly arn: string;
-  /** configuration.PidMode as recorded; undefined when the item has none (unset). */
-  readonly pidMode: unknown;
+  /**
+   * What Config recorded: `pidMode` is configuration.PidMode (undefined when unset). `missing` when
+   * the item has no configuration at all (no TaskDefinitionArn in it), which is not "pidMode unset".
+   */
+  readonly configuration: { readonly kind: 'recorded'; readonly pidMode: unknown; readonly taskDefinitionArn: string } | { readonly kind: 'missing' };
 }
 
 /**
@@ -68,21 +72,67 @@ export async function lookupRecordedRevisions(
     for (const expression of lookupQueries(field, values)) {
       for await (const page of paginateSelectResourceConfig({ client: config, pageSize: AWS_BATCH_MAX }, { Expression: expression })) {
         for (const result of page.Results ?? []) {
-          const row = JSON.parse(result) as { resourceId?: unknown; resourceType?: unknown; arn?: unknown; configuration?: { PidMode?: unknown } };
+          const row = JSON.parse(result) as {
+            resourceId?: unknown;
+            resourceType?: unknown;
+            arn?: unknown;
+            configuration?: { PidMode?: unknown; TaskDefinitionArn?: unknown };
+          };
           if (typeof row.arn !== 'string' || typeof row.resourceId !== 'string' || row.resourceId === '') continue;
+          const recordedArn = row.configuration?.TaskDefinitionArn;
           found.push({
             resourceId: row.resourceId,
             resourceType: typeof row.resourceType === 'string' ? row.resourceType : TASK_DEFINITION_TYPE,
             arn: row.arn,
-            pidMode: row.configuration?.PidMode,
+            configuration:
+              typeof recordedArn === 'string' && recordedArn !== ''
+                ? { kind: 'recorded', pidMode: row.configuration?.PidMode, taskDefinitionArn: recordedArn }
+                : { kind: 'missing' },
           });
         }
       }
     }
   } catch (cause) {
-    throw new ConfigReadError(`SelectResourceConfig failed: ${causeText(cause)}`, { cause });
+    throw new ConfigReadError(`SelectResourceConfig (look-up by ${field}) failed: ${causeText(cause)}`, { cause });
   }
   return found;
+}
+
+export interface HistoricalRevision {
+  readonly resourceType: string;
+  readonly resourceId: string;
+  /** The revision's ARN from its configuration history; undefined when no item names one. */
+  readonly arn?: string;
+}
+
+/** Items read per resource: the ResourceDeleted item may carry no ARN, the one before it does. */
+const HISTORY_ITEMS = 3;
+
+/**
+ * Config's history of resources its inventory no longer holds (deleted ones): what revision each
+ * was. Advanced queries do not return deleted resources; GetResourceConfigHistory does.
+ * A resource Config has no history of at all comes back without an ARN.
+ */
+export async function lookupRevisionHistory(
+  config: ConfigServiceClient,
+  resources: ReadonlyArray<{ resourceType: string; resourceId: string }>,
+  concurrency: number,
+): Promise<HistoricalRevision[]> {
+  const outcomes = await mapSettled(resources, concurrency, async ({ resourceType, resourceId }): Promise<HistoricalRevision> => {
+    try {
+      const out = await config.send(
+        new GetResourceConfigHistoryCommand({ resourceType: resourceType as never, resourceId, limit: HISTORY_ITEMS }),
+      );
+      const arn = (out.configurationItems ?? []).find((item) => typeof item.arn === 'string' && item.arn !== '')?.arn;
+      return { resourceType, resourceId, ...(arn ? { arn } : {}) };
+    } catch (cause) {
+      if (cause instanceof Error && cause.name === 'ResourceNotDiscoveredException') return { resourceType, resourceId };
+      throw new ConfigReadError(`GetResourceConfigHistory failed for ${resourceType} ${quote(resourceId)}: ${causeText(cause)}`, { cause });
+    }
+  });
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<HistoricalRevision>).value);
 }
 
 export interface ReportedResult {
@@ -90,6 +140,8 @@ export interface ReportedResult {
   readonly resourceId: string;
   readonly complianceType: string;
   readonly annotation?: string;
+  /** When Config stored it (ResultRecordedTime), for refreshing verdicts that did not change. */
+  readonly recordedAt?: Date;
 }
 
 /** What this rule reported as COMPLIANT or NON_COMPLIANT before: the candidates for stale results. */
@@ -109,12 +161,13 @@ export async function listReportedResults(config: ConfigServiceClient, configRul
             resourceId: qualifier.ResourceId,
             complianceType: result.ComplianceType,
             ...(result.Annotation ? { annotation: result.Annotation } : {}),
+            ...(result.ResultRecordedTime ? { recordedAt: result.ResultRecordedTime } : {}),
           });
         }
       }
     }
   } catch (cause) {
-    throw new ConfigReadError(`GetComplianceDetailsByConfigRule failed for rule ${configRuleName}: ${causeText(cause)}`, { cause });
+    throw new ConfigReadError(`GetComplianceDetailsByConfigRule failed for rule ${quote(configRuleName)}: ${causeText(cause)}`, { cause });
   }
   return results;
 }
@@ -125,6 +178,6 @@ function parseConfiguration(configuration: string | undefined, resourceId: strin
     return JSON.parse(configuration);
   } catch {
     // Not chained: the SyntaxError would quote configuration values.
-    throw new InvalidConfigurationItemError(`Configuration of ${resourceId} returned by GetResourceConfigHistory is not JSON`);
+    throw new InvalidConfigurationItemError(`Configuration of ${quote(resourceId)} returned by GetResourceConfigHistory is not JSON`);
   }
 }

@@ -4,58 +4,80 @@
 import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
-  paginateListClusters,
-  paginateListTasks,
+  ListClustersCommand,
+  ListTasksCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { AWS_BATCH_MAX, chunk } from '../core/batch';
 import { mapSettled } from '../core/concurrency';
-import { DiscoveryError, EcsResponseError, type ClusterFailure } from '../core/errors';
+import { abortable } from '../core/deadline';
+import { AwsCallError, DiscoveryError, EcsResponseError, isAbort, quote, type ClusterFailure } from '../core/errors';
 import { revisionFacts } from '../core/revision';
 import type { RevisionFacts } from '../core/types';
-import { addTask, clusterName, type UsageIndex } from '../core/usage';
+import { addTask, clusterName, isInUse, type UsageIndex } from '../core/usage';
 
 export interface DiscoveryOptions {
   /** Only tasks of this family (change events); the whole account when absent (periodic runs). */
   readonly family?: string;
   /** Clusters read at once. */
   readonly concurrency: number;
+  /**
+   * Fires when the time reserved for discovery is over: in-flight calls and their retries are
+   * abandoned, clusters not yet read are left unread, and what was seen so far is returned.
+   */
+  readonly signal?: AbortSignal;
+  /** Told the cluster count as soon as it is known (for the start-up time estimate). */
+  readonly onClusters?: (count: number) => void;
 }
 
 export interface DiscoveryResult {
   readonly usage: UsageIndex;
   readonly clusterCount: number;
+  /** Clusters read to the end. Less than clusterCount when failures or the time limit cut it short. */
+  readonly clustersRead: number;
   readonly taskCount: number;
   /** Clusters that could not be read; usage from them may be missing. */
   readonly failures: ClusterFailure[];
+  /** The time limit stopped discovery before every cluster was read. */
+  readonly interrupted: boolean;
 }
 
 export async function discoverUsage(ecs: ECSClient, options: DiscoveryOptions): Promise<DiscoveryResult> {
-  const clusterArns = await listClusters(ecs);
+  const { signal } = options;
+  const clusterArns = await listClusters(ecs, signal);
+  options.onClusters?.(clusterArns.length);
   const usage: UsageIndex = new Map();
   let taskCount = 0;
+  let clustersRead = 0;
   const outcomes = await mapSettled(clusterArns, options.concurrency, async (clusterArn) => {
     // Not `taskCount += await ...`: that reads taskCount before the await and loses updates.
-    const running = await readCluster(ecs, clusterArn, options.family, usage).catch((error: unknown) => {
+    const running = await readCluster(ecs, clusterArn, options.family, usage, signal).catch((error: unknown) => {
       // Deleted between ListClusters and ListTasks: a cluster that no longer exists runs nothing.
       if (error instanceof Error && error.name === 'ClusterNotFoundException') return 0;
       throw error;
     });
     taskCount += running;
+    clustersRead += 1;
   });
   const failures: ClusterFailure[] = [];
+  let interrupted = false;
   outcomes.forEach((outcome, i) => {
-    if (outcome.status === 'rejected') failures.push({ cluster: clusterName(clusterArns[i] as string), cause: outcome.reason });
+    if (outcome.status === 'fulfilled') return;
+    if (isAbort(outcome.reason)) interrupted = true;
+    else failures.push({ cluster: clusterName(clusterArns[i] as string), cause: outcome.reason });
   });
-  return { usage, clusterCount: clusterArns.length, taskCount, failures };
+  return { usage, clusterCount: clusterArns.length, clustersRead, taskCount, failures, interrupted };
 }
 
-async function listClusters(ecs: ECSClient): Promise<string[]> {
+async function listClusters(ecs: ECSClient, signal: AbortSignal | undefined): Promise<string[]> {
   const arns: string[] = [];
+  let nextToken: string | undefined;
   try {
-    for await (const page of paginateListClusters({ client: ecs, pageSize: AWS_BATCH_MAX }, {})) {
+    do {
+      const page = await abortable(ecs.send(new ListClustersCommand({ maxResults: AWS_BATCH_MAX, nextToken }), { abortSignal: signal }), signal);
       arns.push(...(page.clusterArns ?? []));
-    }
+      nextToken = page.nextToken;
+    } while (nextToken);
   } catch (cause) {
     // Without the cluster list nothing can be established.
     throw new DiscoveryError([{ cluster: '(ListClusters)', cause }]);
@@ -64,36 +86,76 @@ async function listClusters(ecs: ECSClient): Promise<string[]> {
 }
 
 /** Lists and describes one cluster page by page, so memory holds one page of task ARNs at a time. */
-async function readCluster(ecs: ECSClient, clusterArn: string, family: string | undefined, usage: UsageIndex): Promise<number> {
+async function readCluster(
+  ecs: ECSClient,
+  clusterArn: string,
+  family: string | undefined,
+  usage: UsageIndex,
+  signal: AbortSignal | undefined,
+): Promise<number> {
   const name = clusterName(clusterArn);
   let running = 0;
-  const pages = paginateListTasks(
-    { client: ecs, pageSize: AWS_BATCH_MAX },
-    { cluster: clusterArn, desiredStatus: 'RUNNING', ...(family ? { family } : {}) },
-  );
-  for await (const page of pages) {
+  let nextToken: string | undefined;
+  do {
+    const page = await call(
+      'ListTasks',
+      name,
+      ecs.send(
+        new ListTasksCommand({ cluster: clusterArn, desiredStatus: 'RUNNING', maxResults: AWS_BATCH_MAX, nextToken, ...(family ? { family } : {}) }),
+        { abortSignal: signal },
+      ),
+      signal,
+    );
+    nextToken = page.nextToken;
     // A page should hold at most 100 tasks, but DescribeTasks' limit is not ours to trust to it.
     for (const taskArns of chunk(page.taskArns ?? [])) {
-      const { tasks = [], failures = [] } = await ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: taskArns }));
+      const { tasks = [], failures = [] } = await call(
+        'DescribeTasks',
+        name,
+        ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: taskArns }), { abortSignal: signal }),
+        signal,
+      );
       // MISSING: the task stopped and was reaped between ListTasks and DescribeTasks.
       const unexplained = failures.filter((f) => f.reason !== 'MISSING');
       if (unexplained.length > 0) {
-        throw new EcsResponseError(`DescribeTasks could not describe ${unexplained.length} task(s) (${unexplained[0]?.reason ?? 'no reason'})`);
+        throw new EcsResponseError(`DescribeTasks could not describe ${unexplained.length} task(s) in cluster ${quote(name)} (${unexplained[0]?.reason ?? 'no reason'})`);
       }
       for (const task of tasks) {
-        // A task we cannot attribute to a revision would make "not in use" a guess.
-        if (!task.taskDefinitionArn) throw new EcsResponseError('DescribeTasks returned a task without taskDefinitionArn');
-        if (task.lastStatus === 'STOPPED') continue;
-        addTask(usage, { taskDefinitionArn: task.taskDefinitionArn, clusterName: name, group: task.group, lastStatus: task.lastStatus });
+        // A task we cannot attribute to a revision (or whose desired state is unknown) would make
+        // "not in use" a guess.
+        if (!task.taskDefinitionArn || !task.desiredStatus) {
+          throw new EcsResponseError(`DescribeTasks returned a task without taskDefinitionArn or desiredStatus in cluster ${quote(name)}`);
+        }
+        const facts = { taskDefinitionArn: task.taskDefinitionArn, clusterName: name, group: task.group, lastStatus: task.lastStatus, desiredStatus: task.desiredStatus };
+        if (!isInUse(facts)) continue;
+        addTask(usage, facts);
         running += 1;
       }
     }
-  }
+  } while (nextToken);
   return running;
 }
 
-/** For running revisions that AWS Config has no record of. */
-export async function describeRevision(ecs: ECSClient, taskDefinitionArn: string): Promise<RevisionFacts> {
-  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }));
+/** Names the operation and cluster in a failure; an abandoned call stays an AbortError. */
+async function call<T>(operation: string, cluster: string, sent: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  try {
+    return await abortable(sent, signal);
+  } catch (cause) {
+    if (isAbort(cause) || (cause instanceof Error && cause.name === 'ClusterNotFoundException')) throw cause;
+    throw new AwsCallError(operation, `cluster ${quote(cluster)}`, { cause });
+  }
+}
+
+/** For running revisions that AWS Config has no record of (or recorded without a configuration). */
+export async function describeRevision(ecs: ECSClient, taskDefinitionArn: string, signal?: AbortSignal): Promise<RevisionFacts> {
+  let taskDefinition;
+  try {
+    ({ taskDefinition } = await abortable(
+      ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }), { abortSignal: signal }),
+      signal,
+    ));
+  } catch (cause) {
+    throw new AwsCallError('DescribeTaskDefinition', `revision ${quote(taskDefinitionArn)}`, { cause });
+  }
   return revisionFacts(taskDefinition, taskDefinitionArn, taskDefinitionArn);
 }

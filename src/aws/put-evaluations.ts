@@ -1,8 +1,8 @@
 // PutEvaluations in batches of 100. A non-empty FailedEvaluations is not success: the failed
 // entries are sent again with backoff a bounded number of times, then the invocation fails.
 import { PutEvaluationsCommand, type ConfigServiceClient, type Evaluation as SdkEvaluation } from '@aws-sdk/client-config-service';
-import { chunk } from '../core/batch';
-import { PutEvaluationsError } from '../core/errors';
+import { AWS_BATCH_MAX, chunk } from '../core/batch';
+import { AwsCallError, PutEvaluationsError } from '../core/errors';
 import { systemClock, type Clock } from '../core/clock';
 import type { Evaluation } from '../core/types';
 
@@ -17,12 +17,19 @@ export interface PutOptions {
 
 export async function putEvaluations(config: ConfigServiceClient, evaluations: readonly Evaluation[], options: PutOptions): Promise<void> {
   const { maxAttempts = 4, baseDelayMs = 200, clock = systemClock } = options;
-  for (const batch of chunk(evaluations.map(toSdk))) {
+  const batches = chunk(evaluations.map(toSdk));
+  for (const [index, batch] of batches.entries()) {
     let pending = batch;
     for (let attempt = 1; ; attempt++) {
-      const out = await config.send(
-        new PutEvaluationsCommand({ Evaluations: pending, ResultToken: options.resultToken, ...(options.testMode ? { TestMode: true } : {}) }),
-      );
+      let out;
+      try {
+        out = await config.send(
+          new PutEvaluationsCommand({ Evaluations: pending, ResultToken: options.resultToken, ...(options.testMode ? { TestMode: true } : {}) }),
+        );
+      } catch (cause) {
+        // Batches before this one are stored: say how far it got.
+        throw new AwsCallError('PutEvaluations', `batch ${index + 1} of ${batches.length} (${pending.length} evaluation(s); ${index * AWS_BATCH_MAX} reported before it)`, { cause });
+      }
       const reported = out.FailedEvaluations ?? [];
       if (reported.length === 0) break;
       const failed = new Set(reported.map(key));

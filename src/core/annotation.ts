@@ -12,6 +12,7 @@ const NAME_MAX = 40;
 export const NOT_APPLICABLE_REASON = {
   notRunning: 'No task with desiredStatus RUNNING uses this revision in any cluster',
   noLongerRunning: 'No longer in use: no task with desiredStatus RUNNING uses this revision in any cluster',
+  deleted: 'Deleted: AWS Config no longer holds this revision, and no task with desiredStatus RUNNING uses it in any cluster',
   leftScope: "The resource left the rule's scope",
 } as const;
 
@@ -31,17 +32,20 @@ export interface UsageNotes {
   readonly unreadableClusters?: number;
   /** The revision runs but AWS Config has no record of it. */
   readonly unrecorded?: boolean;
+  /** The time limit stopped discovery: counts are lower bounds. */
+  readonly incomplete?: boolean;
 }
 
 /** e.g. `pidMode=host: ...; 3 running tasks in 2 clusters (prod-a, prod-b); services: api, worker` */
 export function usageAnnotation(pidMode: PidMode, usage: RevisionUsage, notes: UsageNotes = {}): string {
-  const atLeast = notes.unreadableClusters ? 'at least ' : '';
+  const atLeast = notes.unreadableClusters || notes.incomplete ? 'at least ' : '';
   const head =
     `${describePidMode(pidMode)}; ${atLeast}${plural(usage.taskCount, 'running task')} ` +
     `in ${plural(usage.clusters.size, 'cluster')}`;
   const tail =
     (notes.unrecorded ? '; revision not recorded by AWS Config' : '') +
-    (notes.unreadableClusters ? `; ${plural(notes.unreadableClusters, 'cluster')} unreadable` : '');
+    (notes.unreadableClusters ? `; ${plural(notes.unreadableClusters, 'cluster')} unreadable` : '') +
+    (notes.incomplete ? '; sweep stopped at the time limit' : '');
 
   const clusters = [...usage.clusters].sort();
   const services = [...usage.services].sort();

@@ -17,7 +17,7 @@ export const EXPRESSION_MAX = 4096;
 export type LookupField = 'arn' | 'resourceId';
 
 const selectPrefix = (field: LookupField): string =>
-  `SELECT resourceId, resourceType, arn, configuration.PidMode WHERE resourceType = 'AWS::ECS::TaskDefinition' AND ${field} IN (`;
+  `SELECT resourceId, resourceType, arn, configuration.PidMode, configuration.TaskDefinitionArn WHERE resourceType = 'AWS::ECS::TaskDefinition' AND ${field} IN (`;
 
 /**
  * Advanced queries that look up recorded task definitions by exact ARN (or resource ID), packed

@@ -48,7 +48,7 @@ export class DiscoveryError extends RuleError {
   constructor(readonly failures: readonly ClusterFailure[], readonly reported = 0) {
     const listed = failures
       .slice(0, 5)
-      .map((f) => `${f.cluster} (${causeText(f.cause)})`)
+      .map((f) => `${f.cluster} (${shortCause(f.cause)})`)
       .join('; ');
     const more = failures.length > 5 ? `; and ${failures.length - 5} more` : '';
     super(
@@ -82,8 +82,60 @@ export class PutEvaluationsError extends RuleError {
   }
 }
 
+/**
+ * An AWS call failed (throttling beyond the retry budget, 5xx, AccessDenied...). Says which
+ * operation, on what (cluster, revision, rule, batch), and why: a bare "Rate exceeded" tells an
+ * operator nothing.
+ */
+export class AwsCallError extends RuleError {
+  override name = 'AwsCallError';
+  constructor(readonly operation: string, readonly resource: string, options: { cause: unknown }) {
+    super(`${operation} failed for ${resource}: ${causeText(options.cause)}`, options);
+  }
+}
+
+export interface SweepProgress {
+  readonly clustersRead: number;
+  readonly clustersTotal: number;
+  readonly reported: number;
+}
+
+/**
+ * The function's time limit came before the sweep finished. What was established (revisions seen
+ * running) was reported; nothing was set NOT_APPLICABLE, since "not running" needs the whole account.
+ */
+export class SweepIncompleteError extends RuleError {
+  override name = 'SweepIncompleteError';
+  constructor(readonly progress: SweepProgress) {
+    super(
+      `Sweep incomplete: the time limit was reached after reading ${progress.clustersRead} of ${progress.clustersTotal} cluster(s). ` +
+        `${progress.reported} established evaluation(s) reported; no result was set NOT_APPLICABLE. ` +
+        'Raise the function timeout or RULE_ECS_RATE_SHARE if this repeats.',
+    );
+  }
+}
+
+/** Quoted identifiers and causes are capped: a 1 MB resource ID must not become a 2 MB log line. */
+export const QUOTE_MAX = 160;
+
+/** An identifier fit to quote in a message or log: capped, control characters escaped. */
+export function quote(value: string, max = QUOTE_MAX): string {
+  const text = value.length > max ? `${value.slice(0, max)}… (${value.length} characters)` : value;
+  return JSON.stringify(text);
+}
+
 /** Short, identifier-only description of an underlying error (SDK errors carry name + message). */
 export function causeText(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  return String(cause);
+  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return text.length > 2 * QUOTE_MAX ? `${text.slice(0, 2 * QUOTE_MAX)}…` : text;
+}
+
+/** The cause of a failure, for a list that already names the resource: "ListTasks: ThrottlingException: Rate exceeded". */
+export function shortCause(error: unknown): string {
+  return error instanceof AwsCallError ? `${error.operation}: ${causeText(error.cause)}` : causeText(error);
+}
+
+/** The SDK rejects a call whose abortSignal fired with an error of this name. */
+export function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }

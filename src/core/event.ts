@@ -1,7 +1,7 @@
 // Parses the event AWS Config sends a custom Lambda rule into a discriminated union.
 // @types/aws-lambda has no type for it; shapes per DESIGN section 3 and
 // https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules_example-events.html
-import { InvalidEventError } from './errors';
+import { InvalidEventError, quote } from './errors';
 import { parseRuleParameters, type RuleParameters } from './parameters';
 
 /** The event as Lambda receives it. `invokingEvent` and `ruleParameters` are JSON strings. */
@@ -25,6 +25,21 @@ export const MESSAGE_TYPE = {
   scheduled: 'ScheduledNotification',
 } as const;
 export type MessageType = (typeof MESSAGE_TYPE)[keyof typeof MESSAGE_TYPE];
+
+/** configurationItemStatus values Config documents; anything else is refused, compared exactly. */
+export const ITEM_STATUSES: ReadonlySet<string> = new Set([
+  'OK',
+  'ResourceDiscovered',
+  'ResourceNotRecorded',
+  'ResourceDeleted',
+  'ResourceDeletedNotRecorded',
+]);
+
+/**
+ * How far in the future a capture or notification time may be. Config keeps the result with the
+ * latest OrderingTimestamp, so a far-future one would lock in a verdict no later run could replace.
+ */
+export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 /** Item statuses after which there is nothing to evaluate. */
 export const GONE_STATUSES: ReadonlySet<string> = new Set([
@@ -64,7 +79,8 @@ export interface ParsedEvent {
   readonly trigger: Trigger;
 }
 
-export function parseEvent(raw: unknown): ParsedEvent {
+/** @param now epoch ms, to refuse times too far in the future */
+export function parseEvent(raw: unknown, now: number = Date.now()): ParsedEvent {
   const event = asRecord(raw, 'event');
   const configRuleName = requireString(event, 'configRuleName');
   const accountId = requireString(event, 'accountId');
@@ -87,7 +103,7 @@ export function parseEvent(raw: unknown): ParsedEvent {
     testMode: resultToken === 'TESTMODE',
     eventLeftScope: event.eventLeftScope === true,
   };
-  return { rule, parameters, messageType: messageType as MessageType, trigger: toTrigger(invokingEvent) };
+  return { rule, parameters, messageType: messageType as MessageType, trigger: toTrigger(invokingEvent, now) };
 }
 
 function parseInvokingEvent(value: unknown): Record<string, unknown> {
@@ -102,34 +118,38 @@ function parseInvokingEvent(value: unknown): Record<string, unknown> {
   return asRecord(parsed, 'invokingEvent');
 }
 
-function toTrigger(invoking: Record<string, unknown>): Trigger {
+function toTrigger(invoking: Record<string, unknown>, now: number): Trigger {
   const messageType = invoking.messageType;
   switch (messageType) {
     case MESSAGE_TYPE.change: {
       const item = asRecord(invoking.configurationItem, 'invokingEvent.configurationItem');
-      return { kind: 'change', item: itemRef(item, 'invokingEvent.configurationItem'), configuration: item.configuration };
+      return { kind: 'change', item: itemRef(item, 'invokingEvent.configurationItem', now), configuration: item.configuration };
     }
     case MESSAGE_TYPE.oversized: {
       const summary = asRecord(invoking.configurationItemSummary, 'invokingEvent.configurationItemSummary');
-      return { kind: 'oversized', item: itemRef(summary, 'invokingEvent.configurationItemSummary') };
+      return { kind: 'oversized', item: itemRef(summary, 'invokingEvent.configurationItemSummary', now) };
     }
     case MESSAGE_TYPE.scheduled:
-      return { kind: 'scheduled', notificationCreationTime: requireTime(invoking, 'notificationCreationTime', 'invokingEvent') };
+      return { kind: 'scheduled', notificationCreationTime: requireTime(invoking, 'notificationCreationTime', 'invokingEvent', now) };
     default:
       throw new InvalidEventError(
-        `unknown invokingEvent.messageType ${typeof messageType === 'string' ? JSON.stringify(messageType.slice(0, 80)) : typeof messageType}; ` +
+        `unknown invokingEvent.messageType ${typeof messageType === 'string' ? quote(messageType, 80) : typeof messageType}; ` +
           `expected one of ${Object.values(MESSAGE_TYPE).join(', ')}`,
       );
   }
 }
 
-function itemRef(item: Record<string, unknown>, where: string): ItemRef {
+function itemRef(item: Record<string, unknown>, where: string, now: number): ItemRef {
   const arn = item.ARN;
+  const status = requireString(item, 'configurationItemStatus', where);
+  if (!ITEM_STATUSES.has(status)) {
+    throw new InvalidEventError(`${where}.configurationItemStatus ${quote(status, 40)} is not one of ${[...ITEM_STATUSES].join(', ')}`);
+  }
   return {
     resourceType: requireString(item, 'resourceType', where),
-    resourceId: requireString(item, 'resourceId', where),
-    status: requireString(item, 'configurationItemStatus', where),
-    captureTime: requireTime(item, 'configurationItemCaptureTime', where),
+    resourceId: requireResourceId(item, where),
+    status,
+    captureTime: requireTime(item, 'configurationItemCaptureTime', where, now),
     ...(typeof arn === 'string' && arn !== '' ? { arn } : {}),
   };
 }
@@ -154,9 +174,39 @@ function requireString(record: Record<string, unknown>, key: string, where = 'ev
   return value;
 }
 
-function requireTime(record: Record<string, unknown>, key: string, where: string): Date {
+// PutEvaluations' ComplianceResourceId: 1-768 characters (Config API reference).
+const RESOURCE_ID_MAX = 768;
+
+/** The resource ID becomes ComplianceResourceId: blank, padded or control characters mean a broken item. */
+function requireResourceId(record: Record<string, unknown>, where: string): string {
+  const id = requireString(record, 'resourceId', where);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (id.trim() === '' || id.trim() !== id || /[\u0000-\u001f\u007f-\u009f]/.test(id) || id.length > RESOURCE_ID_MAX) {
+    throw new InvalidEventError(
+      `${where}.resourceId must be 1-${RESOURCE_ID_MAX} characters without surrounding whitespace or control characters (got ${quote(id)})`,
+    );
+  }
+  return id;
+}
+
+// ISO 8601 date and time with seconds and a zone, as Config writes them ("2026-11-28T10:15:30.123Z").
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+function requireTime(record: Record<string, unknown>, key: string, where: string, now: number): Date {
   const text = requireString(record, key, where);
   const time = new Date(text);
-  if (Number.isNaN(time.getTime())) throw new InvalidEventError(`${where}.${key} is not a timestamp`);
+  // Date accepts "2026-02-31T00:00:00Z" (rolls over to March): the round trip of the date part catches it.
+  if (!ISO_8601.test(text) || Number.isNaN(time.getTime()) || !sameCalendarDate(text, time)) {
+    throw new InvalidEventError(`${where}.${key} is not an ISO 8601 time (got ${quote(text, 40)})`);
+  }
+  if (time.getTime() > now + MAX_CLOCK_SKEW_MS) {
+    throw new InvalidEventError(`${where}.${key} ${quote(text, 40)} is more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future`);
+  }
   return time;
+}
+
+function sameCalendarDate(text: string, time: Date): boolean {
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(text);
+  const offsetMs = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+  return new Date(time.getTime() + offsetMs).toISOString().slice(0, 10) === text.slice(0, 10);
 }

@@ -62,3 +62,14 @@ export function ecsBuckets(share = 1, clock: Clock = systemClock): Record<EcsBuc
     clusterResourceRead: make(ECS_BUCKETS.clusterResourceRead),
   };
 }
+
+/**
+ * The least time a sweep of `clusters` clusters can take at this share of ECS's rates: every
+ * cluster needs at least a ListTasks and a DescribeTasks from the cluster-resource bucket. A lower
+ * bound (clusters with over 100 tasks need more), so a warning built on it is never a false alarm.
+ */
+export function minimumSweepSeconds(clusters: number, share = 1): number {
+  const b = ECS_BUCKETS.clusterResourceRead;
+  const burst = Math.max(1, Math.floor(b.capacity * share * 0.9));
+  return Math.max(0, 2 * clusters - burst) / (b.refillPerSecond * share * 0.95);
+}

@@ -34,6 +34,8 @@ export interface RunningTask {
   /** ECS task group: "service:<name>" for service tasks, "family:<family>" otherwise. */
   readonly group?: string;
   readonly lastStatus?: string;
+  /** Only RUNNING counts: ListTasks may still list a task that is being stopped. */
+  readonly desiredStatus?: string;
 }
 
 export interface Verdict {
@@ -46,4 +48,13 @@ export interface Evaluation extends Verdict {
   readonly resourceType: string;
   readonly resourceId: string;
   readonly orderingTimestamp: Date;
+}
+
+/** The account and Region an invocation evaluates. */
+export interface AccountTarget {
+  readonly accountId: string;
+  readonly partition: string;
+  readonly region: string;
+  /** Set when the rule parameter ExecutionRoleName is: calls run with this role's credentials. */
+  readonly roleArn?: string;
 }

@@ -4,8 +4,10 @@ import type { RevisionUsage, RunningTask } from './types';
 export type UsageIndex = Map<string, RevisionUsage>;
 
 export function addTask(index: UsageIndex, task: RunningTask): void {
-  // DescribeTasks runs after ListTasks: a task that stopped in between no longer counts.
-  if (task.lastStatus === 'STOPPED') return;
+  // ListTasks with desiredStatus RUNNING "might" list recently stopped tasks (ListTasks reference),
+  // and DescribeTasks runs after it: only a task ECS still wants running, and that has not
+  // stopped, counts as use.
+  if (!isInUse(task)) return;
   let usage = index.get(task.taskDefinitionArn);
   if (!usage) {
     usage = { taskCount: 0, clusters: new Set(), services: new Set() };
@@ -15,6 +17,10 @@ export function addTask(index: UsageIndex, task: RunningTask): void {
   usage.clusters.add(task.clusterName);
   const service = serviceFromGroup(task.group);
   if (service) usage.services.add(service);
+}
+
+export function isInUse(task: Pick<RunningTask, 'desiredStatus' | 'lastStatus'>): boolean {
+  return task.desiredStatus === 'RUNNING' && task.lastStatus !== 'STOPPED';
 }
 
 /** "service:api" -> "api"; standalone tasks ("family:x") have no service. */

@@ -85,7 +85,8 @@ const noNotApplicable = (rule: string): void => {
 describe('AccessDenied on ListTasks in one cluster', () => {
   it('fails the periodic run naming the cluster, reports what it established elsewhere, and marks nothing NOT_APPLICABLE', async () => {
     const RULE = 'pid-denied';
-    const t0 = nowSeconds();
+    // Runs an hour apart, in the past: notification times more than 15 minutes ahead are refused.
+    const t0 = nowSeconds() - 3 * 3600;
     const lambda = Lambda.load(envFor(sim, A));
     await lambda.invoke(scheduledEvent(ruleRef(sim, A, RULE), t0));
     expect(storedVerdicts(sim, A, RULE)).toEqual(FULL);
@@ -101,7 +102,7 @@ describe('AccessDenied on ListTasks in one cluster', () => {
 
       const error = await rejectionOf(lambda.invoke(scheduledEvent(ruleRef(sim, A, RULE), t0 + 3600)));
 
-      expect(error.message).toMatch(/^ECS in-use discovery failed in 1 cluster\(s\): west \(AccessDeniedException: /);
+      expect(error.message).toMatch(/^ECS in-use discovery failed in 1 cluster\(s\): west \(ListTasks: AccessDeniedException: /);
       const stored = storedEvaluations(sim, A, RULE);
       // Established from the readable clusters: reported.
       expect(stored.get('td-late')).toMatchObject({ complianceType: 'NON_COMPLIANT', orderingTimestamp: t0 + 3600 });
@@ -128,7 +129,7 @@ describe('AccessDenied on ListTasks in one cluster', () => {
 
     const error = await rejectionOf(invokeFresh(envFor(sim, A), changeEvent(ruleRef(sim, A, RULE), latestItem(sim.state, A, { arn: arn('batch') }))));
 
-    expect(error.message).toMatch(/in-use discovery failed in 1 cluster\(s\): west \(AccessDeniedException: .*0 established evaluation\(s\) reported/);
+    expect(error.message).toMatch(/in-use discovery failed in 1 cluster\(s\): west \(ListTasks: AccessDeniedException: .*0 established evaluation\(s\) reported/);
     expect(sim.evaluations(A, RULE)).toEqual([]);
     expect(calls(sim.counters(), A, 'config', 'PutEvaluations')).toBe(0);
   });
@@ -139,7 +140,7 @@ describe('AccessDenied on ListTasks in one cluster', () => {
 
     const error = await rejectionOf(invokeFresh(envFor(sim, A), changeEvent(ruleRef(sim, A, RULE), latestItem(sim.state, A, { arn: arn('web') }))));
 
-    expect(error.message).toMatch(/west \(AccessDeniedException: .*1 established evaluation\(s\) reported/);
+    expect(error.message).toMatch(/west \(ListTasks: AccessDeniedException: .*1 established evaluation\(s\) reported/);
     expect(storedEvaluations(sim, A, RULE).get('td-web')).toMatchObject({
       complianceType: 'NON_COMPLIANT',
       annotation: "pidMode=host: containers share the host's process namespace; at least 2 running tasks in 1 cluster (east); services: web; 1 cluster unreadable",
@@ -169,8 +170,8 @@ it('retries transient 5xx faults on ECS and Config calls and completes the sweep
 
 it.each([
   ['ListClusters', 'ecs', /^ECS in-use discovery failed in 1 cluster\(s\): \(ListClusters\) \(AccessDeniedException: /],
-  ['SelectResourceConfig', 'config', /^SelectResourceConfig failed: AccessDeniedException: /],
-  ['GetComplianceDetailsByConfigRule', 'config', /^GetComplianceDetailsByConfigRule failed for rule pid-config-denied: AccessDeniedException: /],
+  ['SelectResourceConfig', 'config', /^SelectResourceConfig \(look-up by arn\) failed: AccessDeniedException: /],
+  ['GetComplianceDetailsByConfigRule', 'config', /^GetComplianceDetailsByConfigRule failed for rule "pid-config-denied": AccessDeniedException: /],
 ] as const)('fails a periodic run that cannot call %s, and reports nothing', async (operation, service, message) => {
   const RULE = 'pid-config-denied';
   sim.addFault({ service, operation, error: 'AccessDeniedException' });
@@ -189,7 +190,7 @@ it('reports what it established when an unrecorded running revision cannot be de
   const error = await rejectionOf(invokeFresh(envFor(sim, A), scheduledEvent(ruleRef(sim, A, RULE), nowSeconds())));
 
   expect(error.message).toMatch(
-    new RegExp(`^1 running revision\\(s\\) could not be evaluated: ${arn('ghost')} \\(AccessDeniedException: .*\\)\\. 4 established evaluation\\(s\\) reported\\.$`),
+    new RegExp(`^1 running revision\\(s\\) could not be evaluated: "${arn('ghost')}" \\(DescribeTaskDefinition: AccessDeniedException: .*\\)\\. 4 established evaluation\\(s\\) reported\\.$`),
   );
   const { [arn('ghost')]: _undetermined, ...established } = FULL;
   expect(storedVerdicts(sim, A, RULE)).toEqual(established);

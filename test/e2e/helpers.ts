@@ -63,6 +63,8 @@ export interface LambdaEnv {
   readonly logLevel?: string;
   readonly ecsConcurrency?: number;
   readonly ecsRateShare?: number;
+  /** RULE_REFRESH_HOURS. */
+  readonly refreshHours?: number;
 }
 
 // Everything the bundle or the SDK could read from the environment, saved and restored as one.
@@ -87,6 +89,7 @@ const MANAGED_ENV = [
   'RULE_MAX_ATTEMPTS',
   'RULE_ECS_CONCURRENCY',
   'RULE_ECS_RATE_SHARE',
+  'RULE_REFRESH_HOURS',
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_METRICS_DISABLED',
   'POWERTOOLS_DEV',
@@ -122,6 +125,7 @@ export function applyEnv(env: LambdaEnv): void {
   if (env.maxAttempts !== null) set('RULE_MAX_ATTEMPTS', env.maxAttempts ?? 3);
   set('RULE_ECS_CONCURRENCY', env.ecsConcurrency);
   set('RULE_ECS_RATE_SHARE', env.ecsRateShare);
+  set('RULE_REFRESH_HOURS', env.refreshHours);
   set('POWERTOOLS_LOG_LEVEL', env.logLevel ?? 'SILENT');
   set('POWERTOOLS_METRICS_DISABLED', 'true');
 }
@@ -189,9 +193,10 @@ export class Lambda {
     return new Lambda(env, loadHandler());
   }
 
-  invoke(event: unknown): Promise<RunSummary> {
+  /** `timeoutMs`: what the context's getRemainingTimeInMillis() counts down from (Lambda's 900 s by default). */
+  invoke(event: unknown, { timeoutMs }: { timeoutMs?: number } = {}): Promise<RunSummary> {
     applyEnv(this.env);
-    return this.handler(event, lambdaContext());
+    return this.handler(event, lambdaContext('ecs-pid-mode-rule', timeoutMs));
   }
 }
 

@@ -121,7 +121,7 @@ const BAD_INPUT: readonly BadInput[] = [
         item.configuration.PidMode = 'shared-SIMSECRET-pid';
       }),
     name: 'InvalidConfigurationItemError',
-    message: /^Task definition svc-1 has an unrecognised pidMode value$/,
+    message: /^Task definition "svc-1" has an unrecognised pidMode value$/,
   },
 ];
 
@@ -160,7 +160,7 @@ describe('TestMode (resultToken "TESTMODE")', () => {
   it('validates a change evaluation with Config and stores nothing', async () => {
     const summary = await invokeFresh(envFor(sim, A), changeEvent(testMode, latestItem(sim.state, A, { arn: taskDefinitionArn(A, 'svc', 1) })));
 
-    expect(summary.evaluations.map((e) => [e.resourceId, e.complianceType])).toEqual([['svc-1', 'NON_COMPLIANT']]);
+    expect(summary).toMatchObject({ sent: 1, byCompliance: { NON_COMPLIANT: 1 } });
     const counters = sim.counters();
     // Sent (the simulator accepts "TESTMODE" only with TestMode: true), validated, not stored.
     expect(calls(counters, A, 'config', 'PutEvaluations')).toBe(1);
@@ -172,7 +172,7 @@ describe('TestMode (resultToken "TESTMODE")', () => {
   it('validates every verdict of a periodic sweep and stores nothing', async () => {
     const summary = await invokeFresh(envFor(sim, A), scheduledEvent(testMode, nowSeconds()));
 
-    expect(Object.fromEntries(summary.evaluations.map((e) => [e.resourceId, e.complianceType]))).toEqual({ 'svc-1': 'NON_COMPLIANT', 'svc-2': 'COMPLIANT' });
+    expect(summary).toMatchObject({ sent: 2, byCompliance: { NON_COMPLIANT: 1, COMPLIANT: 1, NOT_APPLICABLE: 0 } });
     const counters = sim.counters();
     expect(calls(counters, A, 'config', 'PutEvaluations')).toBe(1);
     expect(counters.errorsByCode).toEqual({});

@@ -11,11 +11,11 @@ import type { AwsStub } from 'aws-sdk-client-mock';
 
 export interface FakeConfigAccount {
   /** Recorded task definitions by ARN: Config's resourceId and recorded PidMode. */
-  readonly recorded?: Record<string, { resourceId: string; pidMode?: string }>;
+  readonly recorded?: Record<string, { resourceId: string; pidMode?: string; missingConfiguration?: boolean }>;
   /** ARNs the look-up by ARN does not return although Config records them (index lag, ARN spelling). */
   readonly missedByArnLookup?: readonly string[];
   /** What the rule reported before (COMPLIANT / NON_COMPLIANT). */
-  readonly reported?: ReadonlyArray<{ resourceId: string; complianceType: 'COMPLIANT' | 'NON_COMPLIANT'; annotation?: string }>;
+  readonly reported?: ReadonlyArray<{ resourceId: string; complianceType: 'COMPLIANT' | 'NON_COMPLIANT'; annotation?: string; recordedAt?: Date }>;
   /** GetResourceConfigHistory items by resourceId; configuration is serialised to a JSON string as the API does. */
   readonly history?: Record<string, { status: string; arn: string; configuration: object }>;
 }
@@ -38,7 +38,9 @@ export function fakeConfig(mock: AwsStub<any, any, any>, world: FakeConfigAccoun
     const rows = arns
       .map((arn) => {
         const r = world.recorded![arn]!;
-        return JSON.stringify({ resourceId: r.resourceId, resourceType: 'AWS::ECS::TaskDefinition', arn, configuration: r.pidMode ? { PidMode: r.pidMode } : {} });
+        // Config leaves PidMode out when unset; TaskDefinitionArn is always in a recorded configuration.
+        const configuration = r.missingConfiguration ? undefined : { TaskDefinitionArn: arn, ...(r.pidMode ? { PidMode: r.pidMode } : {}) };
+        return JSON.stringify({ resourceId: r.resourceId, resourceType: 'AWS::ECS::TaskDefinition', arn, ...(configuration ? { configuration } : {}) });
       });
     const start = input.NextToken ? Number(input.NextToken) : 0;
     const end = start + 100;
@@ -55,6 +57,8 @@ export function fakeConfig(mock: AwsStub<any, any, any>, world: FakeConfigAccoun
         },
         ComplianceType: r.complianceType,
         ...(r.annotation ? { Annotation: r.annotation } : {}),
+        // Recorded just now unless the scenario says otherwise (refresh tests).
+        ResultRecordedTime: r.recordedAt ?? new Date(),
       })),
       ...(end < all.length ? { NextToken: String(end) } : {}),
     };

@@ -16,7 +16,7 @@ const ecs = mockClient(ECSClient);
 const config = mockClient(ConfigServiceClient);
 const sts = mockClient(STSClient);
 
-const settings = { maxAttempts: 1, ecsConcurrency: 4, ecsRateShare: 1 };
+const settings = { maxAttempts: 1, ecsConcurrency: 4, ecsRateShare: 1, refreshHours: 24 };
 const quietLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 const metrics = () => new Metrics({ namespace: 'Test', serviceName: 'test' });
 
@@ -130,20 +130,20 @@ describe('change notifications', () => {
     });
     const failure = handler(loadEvent('change-host-running'));
     await expect(failure).rejects.toThrow(DiscoveryError);
-    await expect(failure).rejects.toThrow(/prod-b \(AccessDeniedException: not authorized\)/);
+    await expect(failure).rejects.toThrow(/prod-b \(ListTasks: AccessDeniedException: not authorized\)/);
     expect(puts.calls).toHaveLength(0);
   });
 
   it('reports an established NON_COMPLIANT, then fails naming the unreadable cluster', async () => {
     const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: tdArn('web-host', 3) }]));
     ecs.on(DescribeTasksCommand).callsFake(() => ({
-      tasks: [{ taskDefinitionArn: tdArn('web-host', 3), lastStatus: 'RUNNING' }],
+      tasks: [{ taskDefinitionArn: tdArn('web-host', 3), lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }],
     }));
     ecs.on(ListTasksCommand).callsFake((input) => {
       if (String(input.cluster).endsWith('prod-b')) throw awsError('ThrottlingException', 'Rate exceeded');
       return { taskArns: ['arn:aws:ecs:us-east-1:111111111111:task/prod-a/1'] };
     });
-    await expect(handler(loadEvent('change-host-running'))).rejects.toThrow(/1 cluster\(s\): prod-b \(ThrottlingException/);
+    await expect(handler(loadEvent('change-host-running'))).rejects.toThrow(/1 cluster\(s\): prod-b \(ListTasks: ThrottlingException/);
     expect(puts.all()).toEqual([expect.objectContaining({ ComplianceType: 'NON_COMPLIANT', Annotation: expect.stringMatching(/at least 1 running task.*1 cluster unreadable/) })]);
   });
 });
@@ -247,7 +247,7 @@ describe('scheduled notifications', () => {
 
   it('fails a cluster whose tasks come back without a task definition ARN rather than guess', async () => {
     const { handler, puts } = handlerFor(world);
-    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskArn: 't', lastStatus: 'RUNNING' }] }));
+    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskArn: 't', lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] }));
     await expect(handler(loadEvent('scheduled'))).rejects.toThrow(/EcsResponseError: DescribeTasks returned a task without taskDefinitionArn/);
     expect(byId(puts.all())).toEqual({});
   });
@@ -296,8 +296,8 @@ describe('scheduled notifications', () => {
       if (String(input.cluster).endsWith('prod-b')) throw awsError('AccessDeniedException', 'User is not authorized to perform: ecs:ListTasks');
       return { taskArns: ['arn:aws:ecs:us-east-1:111111111111:task/prod-a/1'] };
     });
-    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskDefinitionArn: tdArn('api', 7), lastStatus: 'RUNNING' }] }));
-    await expect(handler(loadEvent('scheduled'))).rejects.toThrow(/ECS in-use discovery failed in 1 cluster\(s\): prod-b \(AccessDeniedException/);
+    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskDefinitionArn: tdArn('api', 7), lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] }));
+    await expect(handler(loadEvent('scheduled'))).rejects.toThrow(/ECS in-use discovery failed in 1 cluster\(s\): prod-b \(ListTasks: AccessDeniedException/);
     // batch:1 and api:6 were reported before and were not seen: with prod-b unread they stay as they are.
     expect(byId(puts.all())).toEqual({ 'api:7': 'COMPLIANT' });
   });
@@ -308,7 +308,7 @@ describe('scheduled notifications', () => {
       if (String(input.cluster).endsWith('prod-b')) throw awsError('ClusterNotFoundException', 'Cluster not found.');
       return { taskArns: ['arn:aws:ecs:us-east-1:111111111111:task/prod-a/1'] };
     });
-    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskDefinitionArn: tdArn('api', 7), lastStatus: 'RUNNING' }] }));
+    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskDefinitionArn: tdArn('api', 7), lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] }));
     await handler(loadEvent('scheduled'));
     expect(byId(puts.all())).toEqual({ 'api:7': 'COMPLIANT', 'web-host': 'NOT_APPLICABLE', 'batch:1': 'NOT_APPLICABLE', 'api:6': 'NOT_APPLICABLE' });
   });

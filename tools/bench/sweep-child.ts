@@ -70,7 +70,7 @@ async function main(): Promise<void> {
             unrecordedRevisions: raw.unrecordedRevisions as number,
             staleResolved: raw.staleResolved as number,
             unchanged: raw.unchanged as number,
-            evaluationsSent: (raw.evaluations as unknown[]).length,
+            evaluationsSent: raw.sent as number,
             byCompliance: raw.byCompliance as Record<string, number>,
           },
         }

@@ -20,6 +20,7 @@ export const SELECTABLE_FIELDS = [
   'configuration.PidMode',
   'configuration.Family',
   'configuration.Status',
+  'configuration.TaskDefinitionArn',
 ] as const;
 export type SelectableField = (typeof SELECTABLE_FIELDS)[number];
 

@@ -25,6 +25,12 @@ export interface Behaviour {
    * moto 5.2 does.
    */
   listTasksFamilyFilter: 'any-status' | 'active-only';
+  /**
+   * ListTasks with desiredStatus RUNNING "might" also return recently stopped tasks (ListTasks
+   * reference). When true, tasks being stopped (desiredStatus STOPPED, lastStatus not yet STOPPED)
+   * are listed as RUNNING; DescribeTasks shows their real desiredStatus. Default false.
+   */
+  listTasksIncludesStopping: boolean;
 }
 
 export type JsonOperation = (ctx: CallContext, input: JsonInput) => unknown;

@@ -84,7 +84,9 @@ const listTasks: JsonOperation = (ctx, input) => {
     // "You can filter on a desiredStatus of PENDING, but it doesn't return any results" (ListTasks reference).
     if (desiredStatus !== 'PENDING') {
       for (const task of cluster.tasks) {
-        if (task.desiredStatus !== desiredStatus) continue;
+        const stoppingListed =
+          ctx.behaviour.listTasksIncludesStopping && desiredStatus === 'RUNNING' && task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED';
+        if (task.desiredStatus !== desiredStatus && !stoppingListed) continue;
         if (family !== undefined && familyOf(task.taskDefinitionArn) !== family) continue;
         if (group !== undefined && task.group !== group) continue;
         if (startedBy !== undefined && task.startedBy !== startedBy) continue;

@@ -119,8 +119,9 @@ export function scheduledEvent(rule: RuleRef, atSeconds: number): ConfigRuleEven
 }
 
 /** A Lambda-like context object for invoking the bundled handler. */
-export function lambdaContext(name = 'ecs-pid-mode-rule'): Record<string, unknown> {
-  const deadline = Date.now() + 900_000;
+/** A Lambda context whose getRemainingTimeInMillis() counts down from `timeoutMs` (Lambda's maximum by default). */
+export function lambdaContext(name = 'ecs-pid-mode-rule', timeoutMs = 900_000): Record<string, unknown> {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: name,

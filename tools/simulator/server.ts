@@ -73,7 +73,7 @@ export interface Simulator {
   setThrottling(enabled: boolean): void;
   createCluster(accountId: string, name: string): string;
   startTask(accountId: string, cluster: string, task: ScenarioTask): TaskRecord;
-  stopTask(accountId: string, taskArn: string): TaskRecord;
+  stopTask(accountId: string, taskArn: string, options?: { stopping?: boolean }): TaskRecord;
   registerTaskDefinition(
     accountId: string,
     taskDefinition: Omit<ScenarioTaskDefinition, 'revision'> & { revision?: number },
@@ -161,7 +161,7 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
   let latencyMs = options.latencyMs ?? 0;
   let latencyJitterMs = options.latencyJitterMs ?? 0;
   const ecsBuckets: Record<EcsBucketName, BucketSpec> = { ...ECS_BUCKETS, ...options.ecsBuckets };
-  const behaviour: Behaviour = { listTasksFamilyFilter: 'any-status', ...options.behaviour };
+  const behaviour: Behaviour = { listTasksFamilyFilter: 'any-status', listTasksIncludesStopping: false, ...options.behaviour };
   const onInternalError =
     options.onInternalError ?? ((error: unknown) => process.stderr.write(`simulator internal error: ${String(error)}\n`));
 
@@ -307,7 +307,7 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
       if (!cluster) throw new Error(`unknown cluster ${clusterName} in ${accountId}`);
       return state.addTask(rs, cluster, task);
     },
-    stopTask: (accountId, taskArn) => state.stopTask(accountId, taskArn),
+    stopTask: (accountId, taskArn, options) => state.stopTask(accountId, taskArn, options),
     registerTaskDefinition: (accountId, td) => state.registerTaskDefinition(accountId, td),
     deregisterTaskDefinition: (accountId, ref) => state.deregisterTaskDefinition(accountId, ref),
     deleteTaskDefinition: (accountId, ref) => state.deleteTaskDefinition(accountId, ref),

@@ -193,6 +193,7 @@ export const configurationValue = (item: ConfigItemRecord, key: string): unknown
     if (key === 'PidMode') return item.snapshot.td.pidMode;
     if (key === 'Family') return item.snapshot.td.family;
     if (key === 'Status') return item.snapshot.status;
+    if (key === 'TaskDefinitionArn') return item.snapshot.td.arn;
   }
   return configurationOfItem(item)?.[key];
 };
@@ -328,15 +329,16 @@ export class SimState {
     return task;
   }
 
-  stopTask(accountId: string, taskArn: string): TaskRecord {
+  /** `stopping`: the stop is requested (desiredStatus STOPPED) and the containers still run (lastStatus STOPPING). */
+  stopTask(accountId: string, taskArn: string, options: { stopping?: boolean } = {}): TaskRecord {
     const rs = this.home(accountId);
     const match = /^arn:aws:ecs:[^:]+:\d{12}:task\/([^/]+)\/([0-9a-f]{32})$/.exec(taskArn);
     const cluster = match ? rs.clusters.get(match[1] as string) : undefined;
     const task = match && cluster ? cluster.byId.get(match[2] as string) : undefined;
     if (!cluster || !task) throw new Error(`unknown task ${taskArn}`);
     task.desiredStatus = 'STOPPED';
-    task.lastStatus = 'STOPPED';
-    task.stoppedAt = this.nowSeconds();
+    task.lastStatus = options.stopping ? 'STOPPING' : 'STOPPED';
+    if (!options.stopping) task.stoppedAt = this.nowSeconds();
     cluster.generation += 1;
     return task;
   }

@@ -16,7 +16,7 @@ describe('batching', () => {
     expect(found).toEqual(arns);
     // Greedy packing: every query but the last is full to within one ARN.
     for (const q of queries.slice(0, -1)) expect(q.length).toBeGreaterThan(EXPRESSION_MAX - 70);
-    expect(queries[0]).toMatch(/^SELECT resourceId, resourceType, arn, configuration.PidMode WHERE resourceType = 'AWS::ECS::TaskDefinition' AND arn IN \('/);
+    expect(queries[0]).toMatch(/^SELECT resourceId, resourceType, arn, configuration.PidMode, configuration.TaskDefinitionArn WHERE resourceType = 'AWS::ECS::TaskDefinition' AND arn IN \('/);
   });
 
   it('makes no query for no ARNs', () => {

@@ -24,13 +24,27 @@ describe('revision facts', () => {
     expect(revisionFacts({ taskDefinitionArn: arn, pidMode: 'task' }, undefined, 'web')).toEqual({ taskDefinitionArn: arn, pidMode: 'task' });
   });
 
-  it('falls back to the item ARN when the configuration omits it', () => {
-    expect(revisionFacts({ Family: 'web' }, tdArn('web', 3), 'web').taskDefinitionArn).toBe(tdArn('web', 3));
+  it('accepts an item whose ARN names the same revision as its configuration', () => {
+    expect(revisionFacts({ TaskDefinitionArn: tdArn('web', 3), PidMode: 'host' }, tdArn('web', 3), 'web')).toEqual({ taskDefinitionArn: tdArn('web', 3), pidMode: 'host' });
   });
 
-  it('rejects an item without configuration or ARN', () => {
-    expect(() => revisionFacts(null, tdArn('web', 1), 'web')).toThrow(/no configuration object/);
+  it.each<[string, unknown]>([
+    ['absent', undefined],
+    ['null', null],
+    ['an empty object', {}],
+    ['an array', []],
+  ])('never reads a configuration that is %s as "pidMode unset"', (_label, configuration) => {
+    expect(() => revisionFacts(configuration, tdArn('web', 1), 'web')).toThrow(InvalidConfigurationItemError);
+    expect(() => revisionFacts(configuration, tdArn('web', 1), 'web')).toThrow('Configuration item "web" has no configuration');
+  });
+
+  it('refuses a configuration without its own task definition ARN rather than borrow the item ARN', () => {
+    expect(() => revisionFacts({ Family: 'web' }, tdArn('web', 3), 'web')).toThrow(/no task definition ARN/);
     expect(() => revisionFacts({ PidMode: 'host' }, undefined, 'web')).toThrow(/no task definition ARN/);
+  });
+
+  it('refuses an item whose ARN and configuration name different revisions', () => {
+    expect(() => revisionFacts({ TaskDefinitionArn: tdArn('web', 4) }, tdArn('web', 3), 'web')).toThrow(/names two revisions/);
   });
 
   it('takes the family from a revision ARN', () => {

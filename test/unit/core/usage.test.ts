@@ -5,16 +5,23 @@ import { tdArn } from '../../helpers/fixtures';
 describe('usage index', () => {
   it('counts tasks per exact revision, not per family', () => {
     const index: UsageIndex = new Map();
-    addTask(index, { taskDefinitionArn: tdArn('web', 1), clusterName: 'a', group: 'service:api', lastStatus: 'RUNNING' });
-    addTask(index, { taskDefinitionArn: tdArn('web', 1), clusterName: 'b', group: 'family:web', lastStatus: 'PENDING' });
-    addTask(index, { taskDefinitionArn: tdArn('web', 2), clusterName: 'a', lastStatus: 'PROVISIONING' });
+    addTask(index, { taskDefinitionArn: tdArn('web', 1), clusterName: 'a', group: 'service:api', lastStatus: 'RUNNING', desiredStatus: 'RUNNING' });
+    addTask(index, { taskDefinitionArn: tdArn('web', 1), clusterName: 'b', group: 'family:web', lastStatus: 'PENDING', desiredStatus: 'RUNNING' });
+    addTask(index, { taskDefinitionArn: tdArn('web', 2), clusterName: 'a', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' });
     expect(index.get(tdArn('web', 1))).toEqual({ taskCount: 2, clusters: new Set(['a', 'b']), services: new Set(['api']) });
     expect(index.get(tdArn('web', 2))?.taskCount).toBe(1);
   });
 
   it('ignores a task that stopped between ListTasks and DescribeTasks', () => {
     const index: UsageIndex = new Map();
-    addTask(index, { taskDefinitionArn: tdArn('web', 1), clusterName: 'a', lastStatus: 'STOPPED' });
+    addTask(index, { taskDefinitionArn: tdArn('web', 1), clusterName: 'a', lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+    expect(index.size).toBe(0);
+  });
+
+  it('does not count a task that is being stopped (desiredStatus STOPPED), though ListTasks may still list it as RUNNING', () => {
+    const index: UsageIndex = new Map();
+    addTask(index, { taskDefinitionArn: tdArn('web', 1), clusterName: 'a', lastStatus: 'RUNNING', desiredStatus: 'STOPPED' });
+    addTask(index, { taskDefinitionArn: tdArn('web', 1), clusterName: 'a', lastStatus: 'DEPROVISIONING', desiredStatus: 'STOPPED' });
     expect(index.size).toBe(0);
   });
 

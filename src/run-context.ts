@@ -1,0 +1,100 @@
+// What the change path and the periodic sweep share: their dependencies, how they report, and the
+// summary they return (counts only: the handler's response and logs stay small whatever the account).
+import type { AwsClients } from './aws/clients';
+import { putEvaluations, type PutOptions } from './aws/put-evaluations';
+import type { Deadline } from './core/deadline';
+import type { RuleError } from './core/errors';
+import type { MessageType, ParsedEvent } from './core/event';
+import type { AccountTarget, ComplianceType, Evaluation } from './core/types';
+
+export interface RunLog {
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** Where established evaluations go: PutEvaluations for the Lambda, a collector for a dry run. */
+export type Reporter = (clients: AwsClients, event: ParsedEvent, evaluations: readonly Evaluation[]) => Promise<void>;
+
+export interface RunDependencies {
+  clientsFor(target: AccountTarget): Promise<AwsClients>;
+  readonly ecsConcurrency: number;
+  /** Share of ECS's documented rates the rule paces itself to (for the start-up time estimate). */
+  readonly ecsRateShare?: number;
+  /** Re-send an unchanged verdict once the last one reported is this old (hours; 0 = every run). */
+  readonly refreshHours?: number;
+  readonly log: RunLog;
+  /** The function's time limit; none means no limit (tests, tools). */
+  readonly deadline?: Deadline;
+  readonly put?: Pick<PutOptions, 'maxAttempts' | 'baseDelayMs' | 'clock'>;
+  /** Defaults to PutEvaluations. */
+  readonly report?: Reporter;
+  /** Epoch ms; defaults to Date.now (refuses event times too far ahead, ages earlier results). */
+  readonly now?: () => number;
+}
+
+export interface RunSummary {
+  readonly messageType: MessageType;
+  readonly configRuleName: string;
+  readonly accountId: string;
+  /** Evaluations sent, and by compliance type. */
+  readonly sent: number;
+  readonly byCompliance: Record<ComplianceType, number>;
+  readonly clusters?: number;
+  /** Clusters read to the end (less than `clusters` when failures or the time limit cut it short). */
+  readonly clustersRead?: number;
+  readonly runningTasks?: number;
+  readonly revisionsInUse?: number;
+  readonly unrecordedRevisions?: number;
+  /** Recorded revisions whose Config item has no configuration: described through ECS instead. */
+  readonly missingConfiguration?: number;
+  /** Earlier results set NOT_APPLICABLE because their revision no longer runs. */
+  readonly staleResolved?: number;
+  /** ... of which Config no longer holds the resource (a ResourceDeleted event that was lost). */
+  readonly deletedResolved?: number;
+  /** In-use revisions found NON_COMPLIANT this run, sent or not (periodic runs). */
+  readonly nonCompliantInUse?: number;
+  /** Earlier results whose revision cannot be identified at all: left as they are. */
+  readonly unresolved?: number;
+  /** In-use verdicts identical to what this rule last reported recently, so not sent again. */
+  readonly unchanged?: number;
+  /** Unchanged verdicts sent again because the last report was older than the refresh interval. */
+  readonly refreshed?: number;
+  /** Change events left to the periodic sweep. */
+  readonly deferred?: number;
+  /** The time limit stopped discovery before every cluster was read. */
+  readonly incomplete?: boolean;
+}
+
+/**
+ * What a run established and reported, and what failed afterwards (if anything). A failure after
+ * reporting is data, not an exception: the handler still logs and emits the metrics of what was
+ * done, then fails the invocation with it.
+ */
+export interface RunOutcome {
+  readonly summary: RunSummary;
+  readonly failure?: RuleError;
+}
+
+export async function report(clients: AwsClients, event: ParsedEvent, evaluations: readonly Evaluation[], deps: RunDependencies): Promise<void> {
+  if (evaluations.length === 0) return;
+  if (deps.report) return deps.report(clients, event, evaluations);
+  await putEvaluations(clients.config, evaluations, { resultToken: event.rule.resultToken, testMode: event.rule.testMode, ...deps.put });
+}
+
+export function summarize(event: ParsedEvent, evaluations: readonly Evaluation[], extra: Partial<RunSummary>): RunSummary {
+  const byCompliance: Record<ComplianceType, number> = { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 0 };
+  for (const e of evaluations) byCompliance[e.complianceType] += 1;
+  return {
+    ...extra,
+    messageType: event.messageType,
+    configRuleName: event.rule.configRuleName,
+    accountId: event.rule.accountId,
+    sent: evaluations.length,
+    byCompliance,
+  };
+}
+
+/** One key per Config resource. */
+export function resourceKey(resourceType: string, resourceId: string): string {
+  return `${resourceType}\u0000${resourceId}`;
+}

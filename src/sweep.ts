@@ -1,0 +1,315 @@
+// The periodic sweep, in five named phases:
+//   discover  which revisions run (every cluster's tasks with desiredStatus RUNNING)
+//   identify  the Config resource each running revision, and each earlier result, stands for
+//   decide    a verdict per running revision (the decision table), minus what need not be re-sent
+//   clean up  earlier results whose revision is established as no longer running -> NOT_APPLICABLE
+//   report    send what was established; then say what failed, if anything
+// "Not running" is only ever concluded from a complete read of the account.
+import type { AwsClients } from './aws/clients';
+import {
+  listReportedResults,
+  lookupRecordedRevisions,
+  lookupRevisionHistory,
+  type RecordedRevision,
+  type ReportedResult,
+} from './aws/config-reads';
+import { describeRevision, discoverUsage, type DiscoveryResult } from './aws/ecs-usage';
+import { fitAnnotation, NOT_APPLICABLE_REASON } from './core/annotation';
+import { mapSettled } from './core/concurrency';
+import { decide } from './core/decide';
+import { causeText, DiscoveryError, quote, RuleError, shortCause, SweepIncompleteError, UndeterminedRevisionsError } from './core/errors';
+import type { ParsedEvent } from './core/event';
+import { resendDecision, RESEND } from './core/resend';
+import { isTaskDefinitionArn, parsePidMode } from './core/revision';
+import { minimumSweepSeconds } from './core/token-bucket';
+import { COMPLIANCE, TASK_DEFINITION_TYPE, type Evaluation, type PidMode } from './core/types';
+import { report, resourceKey, summarize, type RunDependencies, type RunOutcome } from './run-context';
+
+/** Config reads of deleted resources' history at once (Config's APIs have their own rate limits). */
+const HISTORY_CONCURRENCY = 5;
+/** Identifiers listed in one log line at most. */
+const LOG_SAMPLE = 20;
+
+export async function runSweep(event: ParsedEvent, at: Date, clients: AwsClients, deps: RunDependencies): Promise<RunOutcome> {
+  const discovery = await discover(clients, deps);
+  const complete = discovery.failures.length === 0 && !discovery.interrupted;
+  const identified = await identify(event, clients, discovery, complete, deps);
+  const decided = decideInUse(event, at, discovery, identified, deps);
+  const cleaned = complete ? cleanUp(at, discovery, identified) : { evaluations: [], staleResolved: 0, deletedResolved: 0, unresolved: 0 };
+  const evaluations = [...decided.evaluations, ...cleaned.evaluations];
+  await report(clients, event, evaluations, deps);
+
+  const summary = summarize(event, evaluations, {
+    clusters: discovery.clusterCount,
+    clustersRead: discovery.clustersRead,
+    runningTasks: discovery.taskCount,
+    revisionsInUse: discovery.usage.size,
+    nonCompliantInUse: decided.nonCompliantInUse,
+    unrecordedRevisions: identified.unrecorded,
+    missingConfiguration: identified.missingConfiguration,
+    staleResolved: cleaned.staleResolved,
+    deletedResolved: cleaned.deletedResolved,
+    unresolved: cleaned.unresolved,
+    unchanged: decided.unchanged,
+    refreshed: decided.refreshed,
+    ...(discovery.interrupted ? { incomplete: true } : {}),
+  });
+  return { summary, ...failureOf(discovery, decided.undetermined, identified.failure, evaluations.length) };
+}
+
+// ------------------------------------------------------------------------------------ discover
+
+async function discover(clients: AwsClients, deps: RunDependencies): Promise<DiscoveryResult> {
+  const { deadline } = deps;
+  return discoverUsage(clients.ecs, {
+    concurrency: deps.ecsConcurrency,
+    ...(deadline ? { signal: deadline.discovery } : {}),
+    onClusters: (clusters) => {
+      if (!deadline) return;
+      // Said at start-up, while there is still time to read it: which setting stands in the way.
+      const neededSeconds = minimumSweepSeconds(clusters, deps.ecsRateShare ?? 1);
+      const availableSeconds = deadline.discoveryRemainingMs() / 1000;
+      if (neededSeconds > availableSeconds) {
+        deps.log.warn('the sweep cannot read every cluster within the time limit at these settings; raise the function Timeout or RULE_ECS_RATE_SHARE', {
+          clusters,
+          minimumSeconds: Math.ceil(neededSeconds),
+          availableSeconds: Math.floor(availableSeconds),
+          ecsRateShare: deps.ecsRateShare ?? 1,
+        });
+      }
+    },
+  });
+}
+
+// ------------------------------------------------------------------------------------ identify
+
+type Source = 'config' | 'deleted' | 'unrecorded';
+
+interface Identity {
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly source: Source;
+  /** From Config's record; ECS is asked when Config has no usable configuration. */
+  readonly pidMode: PidMode | Error;
+}
+
+interface Identified {
+  /** Every running revision (by ARN) and the resource it is reported under. */
+  readonly inUse: Map<string, Identity>;
+  /** What this rule reported before, by resource key. */
+  readonly previous: Map<string, ReportedResult>;
+  /** Earlier results not matched to a running revision, with the revision ARN each names (if known). */
+  readonly earlier: ReadonlyArray<{ readonly result: ReportedResult; readonly arn?: string; readonly deleted: boolean }>;
+  readonly unrecorded: number;
+  readonly missingConfiguration: number;
+  /** A Config history read failed: some earlier results stay unidentified this run. */
+  readonly failure?: RuleError;
+}
+
+async function identify(event: ParsedEvent, clients: AwsClients, discovery: DiscoveryResult, complete: boolean, deps: RunDependencies): Promise<Identified> {
+  const arns = [...discovery.usage.keys()].sort();
+  const running = (arn: string | undefined): arn is string => arn !== undefined && discovery.usage.has(arn);
+
+  // Config's record of each running revision, found by ARN.
+  const recorded = new Map<string, RecordedRevision>();
+  for (const row of await lookupRecordedRevisions(clients.config, 'arn', arns)) recorded.set(row.arn, row);
+
+  // What this rule reported before: candidates for stale results, and verdicts that need not be re-sent.
+  const previous = new Map<string, ReportedResult>();
+  for (const result of await listReportedResults(clients.config, event.rule.configRuleName)) {
+    previous.set(resourceKey(result.resourceType, result.resourceId), result);
+  }
+
+  // Earlier results the ARN look-up did not account for: learn which revision each names before
+  // anything is concluded about it. Rows this rule keyed by ARN (unrecorded revisions) name
+  // themselves; the others are looked up by the resource ID Config gave them, then, for what
+  // Config's inventory no longer holds (deleted), in Config's history.
+  const matched = new Set([...recorded.values()].map((r) => resourceKey(r.resourceType, r.resourceId)));
+  const unexplained = [...previous.values()].filter((p) => !matched.has(resourceKey(p.resourceType, p.resourceId)));
+  const earlierArn = new Map<string, string>();
+  for (const p of unexplained) if (isTaskDefinitionArn(p.resourceId)) earlierArn.set(resourceKey(p.resourceType, p.resourceId), p.resourceId);
+  const byId = unexplained.filter((p) => !isTaskDefinitionArn(p.resourceId)).map((p) => p.resourceId);
+  for (const row of await lookupRecordedRevisions(clients.config, 'resourceId', byId)) {
+    earlierArn.set(resourceKey(row.resourceType, row.resourceId), row.arn);
+    // A running revision the ARN look-up missed (index lag, an ARN spelled differently) keeps its Config ID.
+    if (running(row.arn) && !recorded.has(row.arn)) recorded.set(row.arn, row);
+  }
+
+  const deletedKeys = new Set<string>();
+  const deletedRunning = new Map<string, { resourceType: string; resourceId: string }>();
+  let failure: RuleError | undefined;
+  // Only a complete sweep can conclude "no longer running", so only then is the history worth reading.
+  const inHistory = complete ? unexplained.filter((p) => !earlierArn.has(resourceKey(p.resourceType, p.resourceId))) : [];
+  try {
+    for (const h of await lookupRevisionHistory(clients.config, inHistory, HISTORY_CONCURRENCY)) {
+      if (!h.arn) continue;
+      const k = resourceKey(h.resourceType, h.resourceId);
+      earlierArn.set(k, h.arn);
+      deletedKeys.add(k);
+      // Gone from Config's inventory but still running: reported under the ID Config gave it.
+      if (running(h.arn) && !recorded.has(h.arn)) deletedRunning.set(h.arn, { resourceType: h.resourceType, resourceId: h.resourceId });
+    }
+  } catch (error) {
+    failure = error instanceof RuleError ? error : new UndeterminedRevisionsError(causeText(error));
+  }
+
+  // pidMode: from Config's record when it has one; from ECS otherwise (unrecorded, deleted, or an
+  // item recorded without configuration, which is not "pidMode unset").
+  const fromEcs = arns.filter((arn) => recorded.get(arn)?.configuration.kind !== 'recorded');
+  const described = await mapSettled(fromEcs, deps.ecsConcurrency, (arn) => describeRevision(clients.ecs, arn, deps.deadline?.final));
+  const ecsPidMode = new Map<string, PidMode | Error>();
+  fromEcs.forEach((arn, i) => {
+    const outcome = described[i] as PromiseSettledResult<{ pidMode: PidMode }>;
+    ecsPidMode.set(arn, outcome.status === 'fulfilled' ? outcome.value.pidMode : asError(outcome.reason));
+  });
+
+  const inUse = new Map<string, Identity>();
+  const unrecordedArns: string[] = [];
+  const missingIds: string[] = [];
+  for (const arn of arns) {
+    const row = recorded.get(arn);
+    const gone = deletedRunning.get(arn);
+    const pidMode = (): PidMode | Error => (ecsPidMode.get(arn) as PidMode | Error);
+    if (row) {
+      if (row.configuration.kind === 'missing') missingIds.push(row.resourceId);
+      inUse.set(arn, { resourceType: row.resourceType, resourceId: row.resourceId, source: 'config', pidMode: row.configuration.kind === 'recorded' ? recordedPidMode(row, row.configuration) : pidMode() });
+    } else if (gone) {
+      inUse.set(arn, { ...gone, source: 'deleted', pidMode: pidMode() });
+    } else {
+      // A revision Config does not know has no Config resource ID: its ARN is the only unambiguous name.
+      unrecordedArns.push(arn);
+      inUse.set(arn, { resourceType: TASK_DEFINITION_TYPE, resourceId: arn, source: 'unrecorded', pidMode: pidMode() });
+    }
+  }
+  if (unrecordedArns.length > 0) {
+    deps.log.warn('running revisions not recorded by AWS Config; evaluated from ECS and reported under their ARN', {
+      count: unrecordedArns.length,
+      taskDefinitionArns: unrecordedArns.slice(0, LOG_SAMPLE),
+    });
+  }
+  if (missingIds.length > 0) {
+    deps.log.warn('running revisions recorded by AWS Config without a configuration; pidMode read from ECS', {
+      count: missingIds.length,
+      resourceIds: missingIds.slice(0, LOG_SAMPLE).map((id) => id.slice(0, 128)),
+    });
+  }
+
+  const earlier = unexplained.map((result) => {
+    const k = resourceKey(result.resourceType, result.resourceId);
+    const arn = earlierArn.get(k);
+    return { result, ...(arn ? { arn } : {}), deleted: deletedKeys.has(k) };
+  });
+  return { inUse, previous, earlier, unrecorded: unrecordedArns.length, missingConfiguration: missingIds.length, ...(failure ? { failure } : {}) };
+}
+
+function recordedPidMode(row: RecordedRevision, configuration: { pidMode: unknown; taskDefinitionArn: string }): PidMode | Error {
+  try {
+    if (configuration.taskDefinitionArn !== row.arn) throw new UndeterminedRevisionsError(`Config item ${quote(row.resourceId)} names two revisions: ARN ${quote(row.arn)} and configuration ${quote(configuration.taskDefinitionArn)}`);
+    return parsePidMode(configuration.pidMode, row.resourceId);
+  } catch (error) {
+    return asError(error);
+  }
+}
+
+// ------------------------------------------------------------------------------------ decide
+
+interface Decided {
+  readonly evaluations: Evaluation[];
+  readonly nonCompliantInUse: number;
+  readonly unchanged: number;
+  readonly refreshed: number;
+  /** "<resourceId> (<why>)" for running revisions whose pidMode could not be established. */
+  readonly undetermined: string[];
+}
+
+function decideInUse(event: ParsedEvent, at: Date, discovery: DiscoveryResult, identified: Identified, deps: RunDependencies): Decided {
+  const evaluations: Evaluation[] = [];
+  const undetermined: string[] = [];
+  let nonCompliantInUse = 0;
+  let unchanged = 0;
+  let refreshed = 0;
+  for (const [arn, identity] of identified.inUse) {
+    const { resourceType, resourceId, pidMode } = identity;
+    if (pidMode instanceof Error) {
+      undetermined.push(`${quote(resourceId)} (${shortCause(pidMode)})`);
+      continue;
+    }
+    const verdict = decide(pidMode, discovery.usage.get(arn), {
+      unreadableClusters: discovery.failures.length,
+      unrecorded: identity.source === 'unrecorded',
+      incomplete: discovery.interrupted,
+    });
+    if (verdict.complianceType === COMPLIANCE.NON_COMPLIANT) nonCompliantInUse += 1;
+    // Test mode stores nothing, so there is nothing to compare with: validate every verdict.
+    const before = identified.previous.get(resourceKey(resourceType, resourceId));
+    const resend = event.rule.testMode ? RESEND.send : resendDecision(before, verdict, at, deps.refreshHours ?? 24);
+    if (resend === RESEND.unchanged) {
+      unchanged += 1;
+      continue;
+    }
+    if (resend === RESEND.refresh) refreshed += 1;
+    evaluations.push({ ...verdict, resourceType, resourceId, orderingTimestamp: at });
+  }
+  return { evaluations, undetermined, nonCompliantInUse, unchanged, refreshed };
+}
+
+// ------------------------------------------------------------------------------------ clean up
+
+interface Cleaned {
+  readonly evaluations: Evaluation[];
+  readonly staleResolved: number;
+  readonly deletedResolved: number;
+  readonly unresolved: number;
+}
+
+/** Only after a complete discovery: every earlier result whose revision is identified and not running. */
+function cleanUp(at: Date, discovery: DiscoveryResult, identified: Identified): Cleaned {
+  const inUseKeys = new Set([...identified.inUse.values()].map((i) => resourceKey(i.resourceType, i.resourceId)));
+  const evaluations: Evaluation[] = [];
+  let staleResolved = 0;
+  let deletedResolved = 0;
+  let unresolved = 0;
+  for (const { result, arn, deleted } of identified.earlier) {
+    if (inUseKeys.has(resourceKey(result.resourceType, result.resourceId))) continue;
+    // A result whose revision cannot be named cannot be called stale: it is left, and counted.
+    if (arn === undefined) {
+      unresolved += 1;
+      continue;
+    }
+    const now = identified.inUse.get(arn);
+    const annotation = !discovery.usage.has(arn)
+      ? deleted
+        ? NOT_APPLICABLE_REASON.deleted
+        : NOT_APPLICABLE_REASON.noLongerRunning
+      : now
+        ? fitAnnotation(`Reported under its AWS Config resource ID ${now.resourceId} now`)
+        : undefined;
+    if (!annotation) continue;
+    evaluations.push({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation, resourceType: result.resourceType, resourceId: result.resourceId, orderingTimestamp: at });
+    staleResolved += 1;
+    if (deleted) deletedResolved += 1;
+  }
+  return { evaluations, staleResolved, deletedResolved, unresolved };
+}
+
+// ------------------------------------------------------------------------------------ report
+
+/** What failed, once what was established has been reported. */
+function failureOf(discovery: DiscoveryResult, undetermined: readonly string[], identifyFailure: RuleError | undefined, reported: number): { failure?: RuleError } {
+  if (discovery.interrupted) {
+    return { failure: new SweepIncompleteError({ clustersRead: discovery.clustersRead, clustersTotal: discovery.clusterCount, reported }) };
+  }
+  if (discovery.failures.length > 0) return { failure: new DiscoveryError(discovery.failures, reported) };
+  if (undetermined.length > 0) {
+    return {
+      failure: new UndeterminedRevisionsError(
+        `${undetermined.length} running revision(s) could not be evaluated: ${undetermined.slice(0, 5).join('; ')}. ${reported} established evaluation(s) reported.`,
+      ),
+    };
+  }
+  return identifyFailure ? { failure: identifyFailure } : {};
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
