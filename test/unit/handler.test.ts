@@ -219,6 +219,79 @@ describe('scheduled notifications', () => {
     expect(summary.unresolved).toBe(1);
   });
 
+  it('sets the result of a revision Config has deleted NOT_APPLICABLE once its history names it and it is not running (a lost ResourceDeleted event)', async () => {
+    const { handler, puts } = handlerFor({
+      ...world,
+      config: {
+        ...world.config,
+        reported: [...world.config.reported, { resourceId: 'deleted-agent', complianceType: 'NON_COMPLIANT' }],
+        history: { 'deleted-agent': { status: 'ResourceDeleted', arn: tdArn('deleted-agent', 2), configuration: {} } },
+      },
+    });
+    const summary = await handler(loadEvent('scheduled'));
+    expect(puts.all()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ComplianceResourceId: 'deleted-agent', ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringMatching(/^Deleted: /) })]),
+    );
+    expect(summary).toMatchObject({ deletedResolved: 1, unresolved: 0 });
+  });
+
+  it('keeps reporting a deleted revision that still runs under the resource ID Config gave it, with pidMode from ECS', async () => {
+    const { handler, puts } = handlerFor({
+      ecs: { ...world.ecs, taskDefinitions: { ...world.ecs.taskDefinitions, [tdArn('ghost', 2)]: { pidMode: 'host', status: 'INACTIVE' } }, clusters: { ...world.ecs.clusters, 'prod-c': [{ taskDefinitionArn: tdArn('ghost', 2) }] } },
+      config: {
+        ...world.config,
+        reported: [...world.config.reported, { resourceId: 'ghost-2', complianceType: 'NON_COMPLIANT' }],
+        history: { 'ghost-2': { status: 'ResourceDeleted', arn: tdArn('ghost', 2), configuration: {} } },
+      },
+    });
+    await handler(loadEvent('scheduled'));
+    const sent = byId(puts.all());
+    expect(sent['ghost-2']).toBe('NON_COMPLIANT');
+    expect(sent[tdArn('ghost', 2)]).toBeUndefined();
+  });
+
+  it('reads pidMode from ECS when the Config item has no configuration: never COMPLIANT by default', async () => {
+    const { handler, puts } = handlerFor({
+      ...world,
+      config: { ...world.config, recorded: { ...world.config.recorded, [tdArn('web-host', 3)]: { resourceId: 'web-host', missingConfiguration: true } }, reported: [] },
+      ecs: { ...world.ecs, taskDefinitions: { ...world.ecs.taskDefinitions, [tdArn('web-host', 3)]: { pidMode: 'host' } } },
+    });
+    const summary = await handler(loadEvent('scheduled'));
+    expect(byId(puts.all())['web-host']).toBe('NON_COMPLIANT');
+    expect(summary.missingConfiguration).toBe(1);
+  });
+
+  it('does not count a task whose desiredStatus is STOPPED even when ListTasks lists it', async () => {
+    const { handler, puts } = handlerFor(world);
+    ecs.on(ListTasksCommand).callsFake((input) => ({ taskArns: String(input.cluster).endsWith('prod-a') ? ['arn:aws:ecs:us-east-1:111111111111:task/prod-a/1'] : [] }));
+    ecs.on(DescribeTasksCommand).callsFake(() => ({ tasks: [{ taskDefinitionArn: tdArn('web-host', 3), lastStatus: 'RUNNING', desiredStatus: 'STOPPED' }] }));
+    await handler(loadEvent('scheduled'));
+    expect(byId(puts.all())['web-host']).toBe('NOT_APPLICABLE');
+  });
+
+  it('re-sends an unchanged verdict once the last report is older than RULE_REFRESH_HOURS', async () => {
+    const annotation = "pidMode=host: containers share the host's process namespace; 2 running tasks in 2 clusters (prod-a, prod-b); services: web";
+    const old = new Date(Date.parse('2026-11-28T12:00:00.000Z') - 72 * 3_600_000);
+    const { handler, puts } = handlerFor({ ...world, config: { ...world.config, reported: [{ resourceId: 'web-host', complianceType: 'NON_COMPLIANT', annotation, recordedAt: old }] } });
+    const summary = await handler(loadEvent('scheduled'));
+    expect(byId(puts.all())['web-host']).toBe('NON_COMPLIANT');
+    expect(summary).toMatchObject({ refreshed: 1, unchanged: 0 });
+  });
+
+  it('returns counts, not the evaluations it sent (Lambda responses are capped at 6 MB)', async () => {
+    const { handler } = handlerFor(world);
+    const summary = await handler(loadEvent('scheduled'));
+    expect(summary).not.toHaveProperty('evaluations');
+    expect(summary).toMatchObject({ sent: 5, byCompliance: { COMPLIANT: 1, NON_COMPLIANT: 2, NOT_APPLICABLE: 2 } });
+    expect(JSON.stringify(summary).length).toBeLessThan(1000);
+  });
+
+  it('names the operation, the batch and the cause when PutEvaluations itself fails', async () => {
+    const { handler } = handlerFor(world);
+    config.on(PutEvaluationsCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    await expect(handler(loadEvent('scheduled'))).rejects.toThrow(/^PutEvaluations failed for batch 1 of 1 \(5 evaluation\(s\); 0 reported before it\): ThrottlingException: Rate exceeded$/);
+  });
+
   it('retires a row it had reported under the ARN once Config records the revision', async () => {
     const { handler, puts } = handlerFor({
       ...world,
