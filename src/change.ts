@@ -1,5 +1,6 @@
 // A configuration change of one task definition revision: one evaluation for the item Config sent,
-// ordered by its capture time.
+// ordered by its capture time. Host-mode revisions are checked for use at once; the others cost no
+// ECS call and are decided by the periodic sweep.
 import type { AwsClients } from './aws/clients';
 import { fetchConfigurationItem } from './aws/config-reads';
 import { describeRevision, discoverUsage } from './aws/ecs-usage';
@@ -30,6 +31,16 @@ export async function runChange(event: ParsedEvent, trigger: ChangeTrigger, clie
   const { configuration, arn, status } = await itemConfiguration(trigger, clients);
   if (GONE_STATUSES.has(status)) return { summary: await send({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: statusAnnotation(status) }) };
   const facts = revisionFacts(configuration, arn, item.resourceId);
+
+  // What a change event can change that matters is NON_COMPLIANT, and only a host-mode revision can
+  // be that (revisions are immutable: pidMode never changes). For any other revision the in-use scan
+  // (one ListTasks per cluster, from the account's shared ECS budget) would only tell COMPLIANT from
+  // NOT_APPLICABLE, which the next periodic sweep establishes anyway from the usage it reads for
+  // every revision at once. So no ECS call here: the revision is left to the sweep.
+  if (facts.pidMode !== 'host') {
+    deps.log.info('pidMode is not host; verdict left to the periodic sweep (no ECS call)', { resourceId: item.resourceId.slice(0, 128), pidMode: facts.pidMode });
+    return { summary: summarize(event, [], { deferred: 1 }) };
+  }
 
   const discovery = await discoverUsage(clients.ecs, {
     family: familyOf(facts.taskDefinitionArn),

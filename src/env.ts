@@ -9,6 +9,12 @@ export interface RuleSettings {
   readonly ecsConcurrency: number;
   /** Share of ECS's documented throttle rates this rule may use (RULE_ECS_RATE_SHARE, default 1). */
   readonly ecsRateShare: number;
+  /**
+   * The function's concurrency cap (RULE_CONCURRENCY, default 1; the templates set it to the
+   * reserved concurrency). Execution environments cannot see each other's pacing, so each paces
+   * itself to ecsRateShare / concurrency: together they stay within ecsRateShare.
+   */
+  readonly concurrency: number;
   /** Hours after which an unchanged verdict is sent again (RULE_REFRESH_HOURS, default 24; 0 = every run). */
   readonly refreshHours: number;
 }
@@ -18,6 +24,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuleSettings
     maxAttempts: readNumber(env, 'RULE_MAX_ATTEMPTS', 10, { min: 1, max: 25, integer: true }),
     ecsConcurrency: readNumber(env, 'RULE_ECS_CONCURRENCY', 10, { min: 1, max: 50, integer: true }),
     ecsRateShare: readNumber(env, 'RULE_ECS_RATE_SHARE', 1, { min: 0.05, max: 1, integer: false }),
+    concurrency: readNumber(env, 'RULE_CONCURRENCY', 1, { min: 1, max: 100, integer: true }),
     // Up to 30 days: Config keeps results, but downstream tools age out what is not refreshed.
     refreshHours: readNumber(env, 'RULE_REFRESH_HOURS', 24, { min: 0, max: 720, integer: false }),
   };

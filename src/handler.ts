@@ -4,7 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { AccountClients } from './aws/account-clients';
+import { AccountClients, ecsShareOf } from './aws/account-clients';
 import { readSettings, type RuleSettings } from './env';
 import { startDeadline } from './core/deadline';
 import { causeText, RuleError } from './core/errors';
@@ -48,7 +48,7 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
       const outcome = await runRule(event, {
         clientsFor,
         ecsConcurrency: settings.ecsConcurrency,
-        ecsRateShare: settings.ecsRateShare,
+        ecsRateShare: ecsShareOf(settings),
         refreshHours: settings.refreshHours,
         log: logger,
         ...(deadline ? { deadline } : {}),

@@ -18,7 +18,7 @@ export type Reporter = (clients: AwsClients, event: ParsedEvent, evaluations: re
 export interface RunDependencies {
   clientsFor(target: AccountTarget): Promise<AwsClients>;
   readonly ecsConcurrency: number;
-  /** Share of ECS's documented rates the rule paces itself to (for the start-up time estimate). */
+  /** Share of ECS's documented rates this execution environment paces itself to (for the start-up time estimate). */
   readonly ecsRateShare?: number;
   /** Re-send an unchanged verdict once the last one reported is this old (hours; 0 = every run). */
   readonly refreshHours?: number;

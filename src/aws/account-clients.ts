@@ -36,7 +36,7 @@ export class AccountClients {
       // Pacing state outlives evicted clients (it is small): the account's buckets do too.
       let buckets = this.buckets.get(bucketKey);
       if (!buckets) {
-        buckets = ecsBuckets(this.settings.ecsRateShare);
+        buckets = ecsBuckets(ecsShareOf(this.settings));
         this.buckets.set(bucketKey, buckets);
       }
       clients = createAwsClients(
@@ -58,4 +58,9 @@ export class AccountClients {
     this.clients.set(key, clients);
     return clients;
   }
+}
+
+/** This execution environment's share of ECS's rates: the function's share split among its concurrent environments. */
+export function ecsShareOf(settings: Pick<RuleSettings, 'ecsRateShare' | 'concurrency'>): number {
+  return settings.ecsRateShare / settings.concurrency;
 }

@@ -97,9 +97,10 @@ it('sweeps the member account through the assumed role and stores the results in
 
   // A warm invocation for the same member reuses the role's credentials.
   sim.resetCounters();
-  const item = latestItem(sim.state, MEMBER, { arn: taskDefinitionArn(MEMBER, 'shop', 8) });
+  const item = latestItem(sim.state, MEMBER, { arn: taskDefinitionArn(MEMBER, 'agent', 4) });
   await lambda.invoke(changeEvent(viaRole(MEMBER), item));
-  expect(storedVerdicts(sim, MEMBER, RULE)['member-shop-8']).toBe('NOT_APPLICABLE');
+  expect(storedVerdicts(sim, MEMBER, RULE)['member-agent-4']).toBe('NON_COMPLIANT');
+  expect(calls(sim.counters(), MEMBER, 'ecs', 'ListTasks')).toBeGreaterThan(0);
   counters = sim.counters();
   expect(counters.calls[CENTRAL]).toBeUndefined();
   expect(calls(counters, MEMBER, 'config', 'PutEvaluations')).toBe(1);

@@ -138,11 +138,6 @@ beforeEach(() => sim.resetCounters());
 describe('ConfigurationItemChangeNotification', () => {
   it.each([
     ['a host revision with running tasks', 'NON_COMPLIANT', 'web', ID.web1, 1],
-    ['a task revision with a running task', 'COMPLIANT', 'web', ID.web2, 2],
-    ['a revision without pidMode with a running task', 'COMPLIANT', 'plain', ID.plain, 1],
-    ['a revision with pidMode "" with a running task', 'COMPLIANT', 'blank', ID.blank, 1],
-    ['a revision with pidMode null with a running task', 'COMPLIANT', 'nullpid', ID.nullpid, 1],
-    ['a Fargate task revision with a running task', 'COMPLIANT', 'fargate', ID.fargate, 1],
     ['a host revision whose only task is still PROVISIONING', 'NON_COMPLIANT', 'pending', ID.pending, 1],
     ['a host revision nobody runs (only a STOPPED task)', 'NOT_APPLICABLE', 'idle', ID.idle, 1],
     ['an INACTIVE host revision that still runs', 'NON_COMPLIANT', 'old', ID.old, 1],
@@ -166,6 +161,20 @@ describe('ConfigurationItemChangeNotification', () => {
     expect(counters.evaluationsForUnknownResources).toBe(0);
     // Change events never read Config's item history when the event carries the item.
     expect(calls(counters, A, 'config', 'GetResourceConfigHistory')).toBe(0);
+  });
+
+  it.each([
+    ['a task revision with a running task', 'web', ID.web2, 2],
+    ['a revision without pidMode with a running task', 'plain', ID.plain, 1],
+    ['a revision with pidMode "" with a running task', 'blank', ID.blank, 1],
+    ['a revision with pidMode null with a running task', 'nullpid', ID.nullpid, 1],
+    ['a Fargate task revision with a running task', 'fargate', ID.fargate, 1],
+  ] as const)('leaves %s to the periodic sweep: no ECS call, no evaluation (it can never be NON_COMPLIANT)', async (_label, family, resourceId, revision) => {
+    const item = latestItem(sim.state, A, { arn: arn(family, revision) });
+    const summary = await invokeFresh(envFor(sim, A), changeEvent(ruleRef(sim, A, CHANGE_RULE), item));
+    expect(summary).toMatchObject({ sent: 0, deferred: 1 });
+    expect(storedEvaluations(sim, A, CHANGE_RULE).get(resourceId)).toBeUndefined();
+    expect(sim.counters().calls[A]?.ecs).toBeUndefined();
   });
 
   it('names clusters and services of the running tasks in the NON_COMPLIANT annotation', async () => {

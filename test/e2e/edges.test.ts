@@ -33,8 +33,9 @@ describe('a ResourceDeleted event that was lost', () => {
             taskDefinitions: [
               { family: 'agent', revision: 1, pidMode: 'host', resourceId: 'td-agent-1' },
               { family: 'web', revision: 1, pidMode: 'task', resourceId: 'td-web-1' },
+              { family: 'probe', revision: 1, pidMode: 'host', resourceId: 'td-probe-1' },
             ],
-            clusters: [{ name: 'prod', tasks: [{ taskDefinitionArn: arn('agent') }, { taskDefinitionArn: arn('web') }] }],
+            clusters: [{ name: 'prod', tasks: [{ taskDefinitionArn: arn('agent') }, { taskDefinitionArn: arn('web') }, { taskDefinitionArn: arn('probe') }] }],
           }),
         ],
       },
@@ -47,7 +48,7 @@ describe('a ResourceDeleted event that was lost', () => {
     const t0 = nowSeconds() - 7200;
     const lambda = Lambda.load(envFor(sim, A));
     await lambda.invoke(scheduledEvent(ruleRef(sim, A, RULE), t0));
-    expect(storedVerdicts(sim, A, RULE)).toEqual({ 'td-agent-1': 'NON_COMPLIANT', 'td-web-1': 'COMPLIANT' });
+    expect(storedVerdicts(sim, A, RULE)).toEqual({ 'td-agent-1': 'NON_COMPLIANT', 'td-web-1': 'COMPLIANT', 'td-probe-1': 'NON_COMPLIANT' });
 
     // The agent is stopped, deregistered and deleted; Config records the deletion, and the change
     // event it sends is lost (Lambda dropped it after two retries): nothing invokes the rule.
@@ -69,10 +70,10 @@ describe('a ResourceDeleted event that was lost', () => {
     const RULE = 'pid-lost-delete';
     const lambda = Lambda.load(envFor(sim, A));
     // A result under an ID Config has no record of, in its inventory or its history.
-    await invokeFresh(envFor(sim, A), changeEvent(ruleRef(sim, A, RULE), { ...latestItem(sim.state, A, { arn: arn('web') }), resourceId: 'td-web-copy' }));
+    await invokeFresh(envFor(sim, A), changeEvent(ruleRef(sim, A, RULE), { ...latestItem(sim.state, A, { arn: arn('probe') }), resourceId: 'td-probe-copy' }));
     const summary = await lambda.invoke(scheduledEvent(ruleRef(sim, A, RULE), nowSeconds()));
     expect(summary.unresolved).toBe(1);
-    expect(storedVerdicts(sim, A, RULE)['td-web-copy']).toBe('COMPLIANT');
+    expect(storedVerdicts(sim, A, RULE)['td-probe-copy']).toBe('NON_COMPLIANT');
   });
 });
 
@@ -85,7 +86,7 @@ describe('the function time limit', () => {
       name: `c${String(c).padStart(3, '0')}`,
       tasks: Array.from({ length: TASKS_PER_CLUSTER }, (): ScenarioTask => ({ taskDefinitionArn: arn('app') })),
     }));
-    // The host-mode agent runs in the first cluster read; the batch job (reported COMPLIANT earlier)
+    // The host-mode agent runs in the first cluster read; the host-mode batch job (reported earlier)
     // has stopped, so only a complete sweep may set it NOT_APPLICABLE.
     clusters[0]?.tasks.push({ taskDefinitionArn: arn('agent') });
     clusters[0]?.tasks.push({ taskDefinitionArn: arn('batch') });
@@ -97,7 +98,7 @@ describe('the function time limit', () => {
             taskDefinitions: [
               { family: 'app', revision: 1, pidMode: 'task', resourceId: 'td-app-1' },
               { family: 'agent', revision: 1, pidMode: 'host', resourceId: 'td-agent-1' },
-              { family: 'batch', revision: 1, resourceId: 'td-batch-1' },
+              { family: 'batch', revision: 1, pidMode: 'host', resourceId: 'td-batch-1' },
             ],
             clusters,
           }),
@@ -110,7 +111,7 @@ describe('the function time limit', () => {
   it('reports the host-mode revision it found, sets nothing NOT_APPLICABLE, and fails "sweep incomplete" before its time runs out', async () => {
     const RULE = 'pid-time-limit';
     await invokeFresh(envFor(sim, A), changeEvent(ruleRef(sim, A, RULE), latestItem(sim.state, A, { arn: arn('batch') })));
-    expect(storedVerdicts(sim, A, RULE)).toEqual({ 'td-batch-1': 'COMPLIANT' });
+    expect(storedVerdicts(sim, A, RULE)).toEqual({ 'td-batch-1': 'NON_COMPLIANT' });
     for (const task of runningTasksOf(sim, A, arn('batch'))) sim.stopTask(A, task.arn);
     sim.resetCounters();
 
@@ -127,7 +128,7 @@ describe('the function time limit', () => {
     const stored = storedEvaluations(sim, A, RULE);
     expect(stored.get('td-agent-1')).toMatchObject({ complianceType: 'NON_COMPLIANT' });
     expect(stored.get('td-agent-1')?.annotation).toMatch(/at least 1 running task .*sweep stopped at the time limit/);
-    expect(stored.get('td-batch-1')?.complianceType).toBe('COMPLIANT');
+    expect(stored.get('td-batch-1')?.complianceType).toBe('NON_COMPLIANT');
     expect([...stored.values()].filter((e) => e.complianceType === 'NOT_APPLICABLE')).toEqual([]);
   }, 30_000);
 });

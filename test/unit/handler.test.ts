@@ -16,7 +16,7 @@ const ecs = mockClient(ECSClient);
 const config = mockClient(ConfigServiceClient);
 const sts = mockClient(STSClient);
 
-const settings = { maxAttempts: 1, ecsConcurrency: 4, ecsRateShare: 1, refreshHours: 24 };
+const settings = { maxAttempts: 1, ecsConcurrency: 4, ecsRateShare: 1, concurrency: 1, refreshHours: 24 };
 const quietLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 const metrics = () => new Metrics({ namespace: 'Test', serviceName: 'test' });
 
@@ -77,10 +77,12 @@ describe('change notifications', () => {
   it.each([
     ['change-task-running', 'api:7', 'COMPLIANT', tdArn('api', 7)],
     ['change-unset-inactive-running', 'worker:2', 'COMPLIANT', tdArn('worker', 2)],
-  ] as const)('%s -> %s %s', async (fixture, id, verdict, arn) => {
+  ] as const)('%s: %s is not host-mode, so it costs no ECS call and is left to the periodic sweep (never %s from here)', async (fixture, _id, _verdict, arn) => {
     const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: arn, lastStatus: 'PENDING' }]));
-    await handler(loadEvent(fixture));
-    expect(byId(puts.all())).toEqual({ [id]: verdict });
+    const summary = await handler(loadEvent(fixture));
+    expect(summary).toMatchObject({ sent: 0, deferred: 1 });
+    expect(puts.calls).toHaveLength(0);
+    expect(ecs.calls()).toHaveLength(0);
   });
 
   it('leaves a revision that is no longer ACTIVE and was not found through the family filter to the periodic sweep', async () => {
