@@ -11,8 +11,8 @@
  *   npm run bench -- --points 2,3       # by index, or by shape: --points 50/5000/1000
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -51,6 +51,7 @@ import {
 } from './bench/scenario';
 import { startSimulatorProcess, type SimulatorProcess } from './bench/sim-process';
 import type { SweepJob, SweepReport } from './bench/sweep-child';
+import { renderBurstTable, runChangeBurstPoint, type BurstPointResult } from './bench/change-burst';
 
 const ROOT = resolve(__dirname, '..');
 const BUNDLE = join(ROOT, 'dist/handler.js');
@@ -337,9 +338,43 @@ function printSweep(s: SweepResult): void {
   if (!s.ruleCountsAgree) log("      the rule's own call counts differ from the simulator's");
 }
 
+/** `--change-burst [--quick] [--update-docs]`: the change-event burst measurement (tools/bench/change-burst.ts). */
+async function changeBurstMain(argv: readonly string[]): Promise<number> {
+  const quick = argv.includes('--quick');
+  const shapes = [
+    { clusters: 20, tasks: 100_000, revisions: 20_000 },
+    { clusters: 200, tasks: 100_000, revisions: 20_000 },
+  ].slice(0, quick ? 1 : 2);
+  // 1 and the templates' default ReservedConcurrency (RULE_CONCURRENCY), which is 2.
+  const concurrencies = [1, 2];
+  const points: BurstPointResult[] = [];
+  for (const shape of shapes) {
+    log(`change burst: ${shape.clusters} clusters, ${shape.tasks} tasks, ${shape.revisions} revisions; concurrency ${concurrencies.join(' and ')}`);
+    points.push(await runChangeBurstPoint(shape, concurrencies));
+  }
+  const table = renderBurstTable(points);
+  log(table);
+  const worst = points.flatMap((p) => p.bursts.map((b) => ({ p, b })));
+  const met = worst.every(({ p, b }) => b.clusterResourceCalls <= p.sweepClusterResourceCalls && b.throttled === 0 && b.failedInvocations === 0) && points.every((p) => p.mismatches === 0);
+  log(`${met ? 'MET' : 'NOT MET'}  every burst uses no more cluster-resource calls than one sweep, 0 throttled, 0 failed, 0 oracle mismatches after the next sweep`);
+  if (argv.includes('--update-docs')) {
+    const doc = join(ROOT, 'docs/performance.md');
+    const text = readFileSync(doc, 'utf8');
+    const begin = '<!-- change-burst:begin (npm run bench -- --change-burst --update-docs) -->';
+    const end = '<!-- change-burst:end -->';
+    const section = `${begin}\n${table}\n\n${met ? 'All targets met.' : 'Targets NOT met.'} Generated ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores, Node ${process.version}.\n${end}`;
+    const a = text.indexOf(begin);
+    const b = text.indexOf(end);
+    writeFileSync(doc, a >= 0 && b > a ? text.slice(0, a) + section + text.slice(b + end.length) : `${text.trimEnd()}\n\n## Change-event bursts\n\n${section}\n`);
+    log('docs/performance.md: change-burst section updated');
+  }
+  return met ? 0 : 1;
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   const argv = process.argv.slice(2);
+  if (argv.includes('--change-burst')) return changeBurstMain(argv);
   const options = parseOptions(argv);
   // The bench's bucket table (DESIGN.md section 3) must be the simulator's, or "least time" lies.
   for (const [name, b] of Object.entries(ECS_BUCKETS)) {
