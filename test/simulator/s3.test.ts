@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 import { startSimulator, type Simulator } from '../../tools/simulator';
-import { ACCOUNT_A, CENTRAL, CREDS_A, CREDS_B, CREDS_CENTRAL, clientConfig, rejectionOf, smallScenario, type Credentials } from './helpers';
+import { ACCOUNT_A, CREDS_A, CREDS_B, CREDS_CENTRAL, clientConfig, rejectionOf, scenarioWithBucket, type Credentials } from './helpers';
 
 const BUCKET = 'sec-exceptions';
 const KEY = 'ecs/pidmode/exceptions.json';
@@ -18,11 +18,9 @@ describe('simulated S3 (exceptions document)', () => {
   };
 
   beforeAll(async () => {
-    const scenario = smallScenario();
-    const central = scenario.accounts.find((a) => a.accountId === CENTRAL);
-    if (!central) throw new Error('scenario without the central account');
-    central.buckets = [{ name: BUCKET, readers: [ACCOUNT_A], objects: [{ key: KEY, body: BODY, contentType: 'application/json' }] }];
-    sim = await startSimulator({ scenario });
+    sim = await startSimulator({
+      scenario: scenarioWithBucket({ name: BUCKET, readers: [ACCOUNT_A], objects: [{ key: KEY, body: BODY, contentType: 'application/json' }] }),
+    });
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();

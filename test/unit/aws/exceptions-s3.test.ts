@@ -7,7 +7,7 @@ import { createExceptionsS3Client, EXCEPTIONS_MAX_BYTES, ExceptionsReader } from
 import { ExceptionsReadError, InvalidExceptionsDocumentError } from '../../../src/core/errors';
 import { canonicalExceptionsJson, validateExceptionsDocument } from '../../../src/core/exceptions';
 import { startSimulator, type Simulator } from '../../../tools/simulator';
-import { ACCOUNT_A, CENTRAL, CREDS_A, CREDS_CENTRAL, clientConfig, smallScenario } from '../../simulator/helpers';
+import { ACCOUNT_A, CENTRAL, CREDS_A, CREDS_CENTRAL, clientConfig, scenarioWithBucket } from '../../simulator/helpers';
 
 const NOW = new Date('2026-12-02T12:00:00Z');
 const BUCKET = 'sec-exceptions';
@@ -45,11 +45,7 @@ describe('exceptions document from S3', () => {
   let s3: S3Client;
 
   beforeAll(async () => {
-    const scenario = smallScenario();
-    const central = scenario.accounts.find((a) => a.accountId === CENTRAL);
-    if (!central) throw new Error('no central account');
-    central.buckets = [{ name: BUCKET, readers: [ACCOUNT_A] }];
-    sim = await startSimulator({ scenario });
+    sim = await startSimulator({ scenario: scenarioWithBucket({ name: BUCKET, readers: [ACCOUNT_A] }) });
     // The rule reads with the function's own credentials (here: an account the bucket lets read).
     s3 = new S3Client(clientConfig(sim.url, CREDS_A));
   });

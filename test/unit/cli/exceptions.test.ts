@@ -13,7 +13,7 @@ import { ExceptionsReader } from '../../../src/aws/exceptions-s3';
 import { exceptionsCommand, type S3ClientOptions } from '../../../src/cli/exceptions';
 import { startSimulator, type Simulator } from '../../../tools/simulator';
 import { MOTO_ON_PATH, startMoto, type Moto } from '../../helpers/moto';
-import { CENTRAL, CREDS_CENTRAL, clientConfig, smallScenario } from '../../simulator/helpers';
+import { CREDS_CENTRAL, clientConfig, scenarioWithBucket } from '../../simulator/helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'exceptions');
@@ -199,11 +199,7 @@ describe('exceptions publish', () => {
       return c;
     };
     beforeAll(async () => {
-      const scenario = smallScenario();
-      const central = scenario.accounts.find((a) => a.accountId === CENTRAL);
-      if (!central) throw new Error('no central account');
-      central.buckets = [{ name: 'sec-exceptions' }];
-      sim = await startSimulator({ scenario });
+      sim = await startSimulator({ scenario: scenarioWithBucket({ name: 'sec-exceptions' }) });
     });
     afterAll(async () => {
       for (const c of clients) c.destroy();
