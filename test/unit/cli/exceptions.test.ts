@@ -3,11 +3,12 @@
 // and the review report.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'yaml';
 
 import { ExceptionsReader } from '../../../src/aws/exceptions-s3';
 import { exceptionsCommand, type S3ClientOptions } from '../../../src/cli/exceptions';
@@ -129,6 +130,22 @@ describe('exceptions validate', () => {
   it('rejects a malformed --today or --max-days as a usage error', async () => {
     expect((await run(['validate', fixture('valid.yaml'), '--today', '02/12/2026'])).stderr).toMatch(/expected a date YYYY-MM-DD/);
     expect((await run(['validate', fixture('valid.yaml'), '--max-days', '0'])).code).toBe(1);
+  });
+});
+
+describe('docs/exceptions.md', () => {
+  it('shows a complete example that validates and is the document of test/fixtures/exceptions/valid.yaml', async () => {
+    const markdown = readFileSync(join(ROOT, 'docs', 'exceptions.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(markdown)?.[1];
+    if (example === undefined) throw new Error('no YAML example in docs/exceptions.md');
+    expect(parse(example)).toEqual(parse(readFileSync(fixture('valid.yaml'), 'utf8')));
+    const dir = mkdtempSync(join(tmpdir(), 'exceptions-doc-'));
+    try {
+      writeFileSync(join(dir, 'example.yaml'), example);
+      expect(await run(['validate', join(dir, 'example.yaml'), ...TODAY])).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
