@@ -291,10 +291,18 @@ function entryCovers(entry: ExceptionEntry, target: MatchTarget): boolean {
   });
 }
 
+// A sweep matches thousands of revisions against the same few patterns: compile each once.
+const compiledGlobs = new Map<string, RegExp>();
+
 function globMatches(pattern: string, name: string): boolean {
-  // Family patterns hold only [A-Za-z0-9_-*?]: nothing else needs escaping.
-  const source = pattern.replace(/\*/g, '[A-Za-z0-9_-]*').replace(/\?/g, '[A-Za-z0-9_-]');
-  return new RegExp(`^${source}$`).test(name);
+  let regex = compiledGlobs.get(pattern);
+  if (!regex) {
+    // Family patterns hold only [A-Za-z0-9_-*?]: nothing else needs escaping.
+    regex = new RegExp(`^${pattern.replace(/\*/g, '[A-Za-z0-9_-]*').replace(/\?/g, '[A-Za-z0-9_-]')}$`);
+    if (compiledGlobs.size > 1000) compiledGlobs.clear();
+    compiledGlobs.set(pattern, regex);
+  }
+  return regex.test(name);
 }
 
 /** [from, to] of a revision number or "N-M"; undefined when neither. */

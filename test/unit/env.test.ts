@@ -1,5 +1,5 @@
 import { EnvironmentError } from '../../src/core/errors';
-import { readSettings } from '../../src/env';
+import { readExceptionSettings, readSettings } from '../../src/env';
 
 describe('settings from the environment', () => {
   it('has defaults', () => {
@@ -22,5 +22,25 @@ describe('settings from the environment', () => {
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => readSettings({ [name]: value })).toThrow(EnvironmentError);
     expect(() => readSettings({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('exception settings from the environment', () => {
+  it('default to a 14-day warning and a 365-day maximum', () => {
+    expect(readExceptionSettings({})).toEqual({ warnDays: 14, maxDays: 365 });
+  });
+
+  it('read RULE_EXCEPTIONS_WARN_DAYS (0 warns on the last day only) and RULE_EXCEPTIONS_MAX_DAYS', () => {
+    expect(readExceptionSettings({ RULE_EXCEPTIONS_WARN_DAYS: '0', RULE_EXCEPTIONS_MAX_DAYS: '730' })).toEqual({ warnDays: 0, maxDays: 730 });
+  });
+
+  it.each([
+    ['RULE_EXCEPTIONS_WARN_DAYS', '-1'],
+    ['RULE_EXCEPTIONS_WARN_DAYS', '91'],
+    ['RULE_EXCEPTIONS_MAX_DAYS', '0'],
+    ['RULE_EXCEPTIONS_MAX_DAYS', '1.5'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    expect(() => readExceptionSettings({ [name]: value })).toThrow(EnvironmentError);
+    expect(() => readExceptionSettings({ [name]: value })).toThrow(name);
   });
 });
