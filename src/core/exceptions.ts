@@ -434,6 +434,48 @@ export function applyException(
   };
 }
 
+export interface ExceptionScope {
+  readonly document: ExceptionsDocument;
+  /** The evaluated account and Region (the event's, not the function's). */
+  readonly accountId: string;
+  readonly region: string;
+  readonly now: Date;
+  readonly warnDays?: number;
+}
+
+/**
+ * matchException and applyException for one revision: what the orchestration calls after decide().
+ * `scope` undefined (no ExceptionsS3Uri) leaves every verdict as it is.
+ */
+export function exceptVerdict(
+  verdict: Verdict,
+  revision: RevisionState & { readonly taskDefinitionArn: string },
+  scope: ExceptionScope | undefined,
+): AppliedException {
+  if (!scope || revision.pidMode !== 'host' || !revision.inUse) return { verdict, outcome: EXCEPTION_OUTCOME.none };
+  const match = matchException(scope.document, { accountId: scope.accountId, region: scope.region, taskDefinitionArn: revision.taskDefinitionArn });
+  return applyException(verdict, revision, match, { now: scope.now, ...(scope.warnDays !== undefined ? { warnDays: scope.warnDays } : {}) });
+}
+
+/** The issue's metrics for one run. Revisions are counted for what they cost; exceptions once each, however many revisions they match. */
+export interface ExceptionMetrics {
+  /** In-use host-mode revisions reported NOT_APPLICABLE by an exception (expiring ones included). */
+  readonly ExceptedRevisionsInUse: number;
+  /** Distinct exceptions within the warning window that match an in-use host-mode revision. */
+  readonly ExceptionsExpiringSoon: number;
+  /** Distinct expired exceptions that match an in-use host-mode revision (reported NON_COMPLIANT). */
+  readonly ExceptionsExpired: number;
+}
+
+export function exceptionMetrics(applied: readonly AppliedException[]): ExceptionMetrics {
+  const distinct = (outcome: ExceptionOutcome) => new Set(applied.filter((a) => a.outcome === outcome).map((a) => a.exceptionId)).size;
+  return {
+    ExceptedRevisionsInUse: applied.filter((a) => a.outcome === EXCEPTION_OUTCOME.excepted || a.outcome === EXCEPTION_OUTCOME.expiring).length,
+    ExceptionsExpiringSoon: distinct(EXCEPTION_OUTCOME.expiring),
+    ExceptionsExpired: distinct(EXCEPTION_OUTCOME.expired),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Review: what the security team looks at
 

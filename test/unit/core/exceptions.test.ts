@@ -4,6 +4,8 @@ import {
   applyException,
   canonicalExceptionsJson,
   EXCEPTION_DEFAULTS,
+  exceptionMetrics,
+  exceptVerdict,
   expiryState,
   globsIntersect,
   matchException,
@@ -397,6 +399,36 @@ describe('what the rule reports for a matched revision', () => {
       expect(annotation).toContain('o'.repeat(88));
       expect(annotation.endsWith('…')).toBe(true);
     }
+  });
+});
+
+describe('one revision through the orchestration (exceptVerdict) and the run\'s metrics', () => {
+  const document = doc(
+    entry({ id: 'EX-1', family: 'agent-a' }),
+    entry({ id: 'EX-2', family: 'agent-b', expires: '2026-12-10' }),
+    entry({ id: 'EX-3', family: 'agent-c', expires: '2026-11-30' }),
+  );
+  const scope = { document, accountId: ACCOUNT, region: REGION, now: NOW };
+  const host = (family: string, revision = 1) => ({ taskDefinitionArn: arn(family, revision), pidMode: 'host' as const, inUse: true });
+
+  it('applies the matching entry for the evaluated account and Region', () => {
+    expect(exceptVerdict(HOST_VERDICT, host('agent-a'), scope)).toMatchObject({ outcome: 'excepted', exceptionId: 'EX-1', verdict: { complianceType: 'NOT_APPLICABLE' } });
+    expect(exceptVerdict(HOST_VERDICT, host('agent-a'), { ...scope, accountId: OTHER_ACCOUNT }).outcome).toBe('none');
+    expect(exceptVerdict(HOST_VERDICT, host('agent-a'), { ...scope, warnDays: 200 }).outcome).toBe('expiring');
+  });
+
+  it('leaves every verdict alone without a document (ExceptionsS3Uri not set), and for revisions that are not in-use host-mode', () => {
+    expect(exceptVerdict(HOST_VERDICT, host('agent-a'), undefined)).toEqual({ verdict: HOST_VERDICT, outcome: 'none' });
+    const task: Verdict = { complianceType: 'COMPLIANT', annotation: 'pidMode=task' };
+    expect(exceptVerdict(task, { ...host('agent-a'), pidMode: 'task' }, scope)).toEqual({ verdict: task, outcome: 'none' });
+  });
+
+  it('counts excepted revisions, and expiring and expired exceptions once each', () => {
+    const applied = [host('agent-a', 1), host('agent-a', 2), host('agent-b', 1), host('agent-b', 2), host('agent-c', 1), host('agent-c', 2), host('other')].map((r) =>
+      exceptVerdict(HOST_VERDICT, r, scope),
+    );
+    expect(exceptionMetrics(applied)).toEqual({ ExceptedRevisionsInUse: 4, ExceptionsExpiringSoon: 1, ExceptionsExpired: 1 });
+    expect(exceptionMetrics([])).toEqual({ ExceptedRevisionsInUse: 0, ExceptionsExpiringSoon: 0, ExceptionsExpired: 0 });
   });
 });
 
