@@ -1,6 +1,7 @@
 // The environment, read once at start-up through a typed reader that fails with a clear message
 // (pattern from Powertools commons/src/envUtils.ts).
 import { EnvironmentError } from './core/errors';
+import { EXCEPTION_DEFAULTS } from './core/exceptions';
 
 export interface RuleSettings {
   /** SDK attempts per AWS call (RULE_MAX_ATTEMPTS, default 10). */
@@ -27,6 +28,25 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RuleSettings
     concurrency: readNumber(env, 'RULE_CONCURRENCY', 1, { min: 1, max: 100, integer: true }),
     // Up to 30 days: Config keeps results, but downstream tools age out what is not refreshed.
     refreshHours: readNumber(env, 'RULE_REFRESH_HOURS', 24, { min: 0, max: 720, integer: false }),
+  };
+}
+
+/** How the rule treats the exceptions document (docs/exceptions.md). Read only when ExceptionsS3Uri is set. */
+export interface ExceptionSettings {
+  /** Days before expiry an exception is reported as expiring (RULE_EXCEPTIONS_WARN_DAYS, default 14). */
+  readonly warnDays: number;
+  /**
+   * Furthest expiry the function accepts, in days after today (RULE_EXCEPTIONS_MAX_DAYS, default
+   * 365). The organization's limit lives with the function that enforces it: a document published
+   * with a larger `--max-days` fails every invocation until it is fixed.
+   */
+  readonly maxDays: number;
+}
+
+export function readExceptionSettings(env: NodeJS.ProcessEnv = process.env): ExceptionSettings {
+  return {
+    warnDays: readNumber(env, 'RULE_EXCEPTIONS_WARN_DAYS', EXCEPTION_DEFAULTS.warnDays, { min: 0, max: 90, integer: true }),
+    maxDays: readNumber(env, 'RULE_EXCEPTIONS_MAX_DAYS', EXCEPTION_DEFAULTS.maxDays, { min: 1, max: 3650, integer: true }),
   };
 }
 

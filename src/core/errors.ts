@@ -139,3 +139,32 @@ export function shortCause(error: unknown): string {
 export function isAbort(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';
 }
+
+/** A string meant as s3://bucket/key is not one. */
+export class InvalidS3UriError extends RuleError {
+  override name = 'InvalidS3UriError';
+}
+
+/**
+ * An exceptions document broke one or more rules. `problems` lists every one, each naming the
+ * entry (id and position) and the field, so a reviewer can fix them all in one pass.
+ */
+export class InvalidExceptionsDocumentError extends RuleError {
+  override name = 'InvalidExceptionsDocumentError';
+  constructor(readonly problems: readonly string[]) {
+    const listed = problems.slice(0, 20).join('; ');
+    const more = problems.length > 20 ? `; and ${problems.length - 20} more` : '';
+    super(`Invalid exceptions document (${problems.length} problem(s)): ${listed}${more}`);
+  }
+}
+
+/**
+ * The exceptions document named by the rule parameter ExceptionsS3Uri could not be read, parsed
+ * or validated. The rule then reports nothing: never "no exceptions", never "everything excepted".
+ */
+export class ExceptionsReadError extends RuleError {
+  override name = 'ExceptionsReadError';
+  constructor(readonly uri: string, options?: { cause?: unknown }) {
+    super(`Could not use the exceptions document ${uri}: ${causeText(options?.cause)}`, options);
+  }
+}

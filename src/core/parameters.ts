@@ -1,12 +1,15 @@
 // Rule parameters arrive as a JSON string in event.ruleParameters; absent or "" means none.
 import { InvalidRuleParametersError } from './errors';
+import { s3UriProblem } from './s3-uri';
 
 export interface RuleParameters {
   /** Role in the evaluated account that the central Lambda assumes (cross-account rollout). */
   readonly executionRoleName?: string;
+  /** s3://bucket/key of the published exceptions document (one conformance-pack parameter for the organization). */
+  readonly exceptionsS3Uri?: string;
 }
 
-export const KNOWN_PARAMETERS = ['ExecutionRoleName'] as const;
+export const KNOWN_PARAMETERS = ['ExecutionRoleName', 'ExceptionsS3Uri'] as const;
 
 // IAM role names: 1-64 of [\w+=,.@-] (IAM API reference, CreateRole RoleName).
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -27,13 +30,21 @@ export function parseRuleParameters(raw: unknown): RuleParameters {
   const unknown = Object.keys(parsed).filter((key) => !(KNOWN_PARAMETERS as readonly string[]).includes(key));
   if (unknown.length > 0) throw invalid(`unknown rule parameter(s) ${unknown.join(', ')}`);
 
-  const roleName = (parsed as Record<string, unknown>).ExecutionRoleName;
+  const record = parsed as Record<string, unknown>;
   // Conformance packs pass an unset parameter as "": treat it as not set.
-  if (roleName === undefined || roleName === '') return {};
-  if (typeof roleName !== 'string' || !ROLE_NAME.test(roleName)) {
+  const roleName = record.ExecutionRoleName;
+  if (roleName !== undefined && roleName !== '' && (typeof roleName !== 'string' || !ROLE_NAME.test(roleName))) {
     throw invalid('ExecutionRoleName must be an IAM role name (1-64 characters of letters, digits and +=,.@_-)');
   }
-  return { executionRoleName: roleName };
+  const exceptionsUri = record.ExceptionsS3Uri;
+  if (exceptionsUri !== undefined && exceptionsUri !== '') {
+    const problem = typeof exceptionsUri === 'string' ? s3UriProblem(exceptionsUri) : 'must be a string';
+    if (problem) throw invalid(`ExceptionsS3Uri ${problem}`);
+  }
+  return {
+    ...(typeof roleName === 'string' && roleName !== '' ? { executionRoleName: roleName } : {}),
+    ...(typeof exceptionsUri === 'string' && exceptionsUri !== '' ? { exceptionsS3Uri: exceptionsUri } : {}),
+  };
 }
 
 function invalid(message: string): InvalidRuleParametersError {

@@ -105,7 +105,7 @@ const BAD_INPUT: readonly BadInput[] = [
     label: 'unknown rule parameter',
     event: () => ({ ...validChange(), ruleParameters: '{"ExecutionRoleName":"","Verbose":"true"}' }),
     name: 'InvalidRuleParametersError',
-    message: /^unknown rule parameter\(s\) Verbose; known parameters: ExecutionRoleName$/,
+    message: /^unknown rule parameter\(s\) Verbose; known parameters: ExecutionRoleName, ExceptionsS3Uri$/,
   },
   {
     label: 'ExecutionRoleName that is a role ARN, not a role name',

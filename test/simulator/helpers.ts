@@ -2,7 +2,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 
-import type { Scenario, ScenarioTask } from '../../tools/simulator/model';
+import type { Scenario, ScenarioBucket, ScenarioTask } from '../../tools/simulator/model';
 
 export const ACCOUNT_A = '111111111111';
 export const ACCOUNT_B = '222222222222';
@@ -102,6 +102,15 @@ export const smallScenario = (): Scenario => {
       { accountId: CENTRAL, ...CREDS_CENTRAL, configRules: [RULE] },
     ],
   };
+};
+
+/** smallScenario() with one S3 bucket owned by the central account (where the security team keeps the exceptions document). */
+export const scenarioWithBucket = (bucket: ScenarioBucket): Scenario => {
+  const scenario = smallScenario();
+  const central = scenario.accounts.find((a) => a.accountId === CENTRAL);
+  if (!central) throw new Error('smallScenario() has no central account');
+  central.buckets = [bucket];
+  return scenario;
 };
 
 /** maxAttempts 1 so every error surfaces at once instead of spending seconds in SDK retries. */

@@ -1,6 +1,6 @@
 import { EnvironmentError } from '../../src/core/errors';
 import { ecsShareOf } from '../../src/aws/account-clients';
-import { readSettings } from '../../src/env';
+import { readExceptionSettings, readSettings } from '../../src/env';
 
 describe('settings from the environment', () => {
   it('has defaults', () => {
@@ -35,5 +35,25 @@ describe('pacing across execution environments', () => {
   it('splits the rate share among the concurrent environments the function may run', () => {
     expect(ecsShareOf(readSettings({ RULE_ECS_RATE_SHARE: '0.6', RULE_CONCURRENCY: '3' }))).toBeCloseTo(0.2, 10);
     expect(ecsShareOf(readSettings({}))).toBe(1);
+  });
+});
+
+describe('exception settings from the environment', () => {
+  it('default to a 14-day warning and a 365-day maximum', () => {
+    expect(readExceptionSettings({})).toEqual({ warnDays: 14, maxDays: 365 });
+  });
+
+  it('read RULE_EXCEPTIONS_WARN_DAYS (0 warns on the last day only) and RULE_EXCEPTIONS_MAX_DAYS', () => {
+    expect(readExceptionSettings({ RULE_EXCEPTIONS_WARN_DAYS: '0', RULE_EXCEPTIONS_MAX_DAYS: '730' })).toEqual({ warnDays: 0, maxDays: 730 });
+  });
+
+  it.each([
+    ['RULE_EXCEPTIONS_WARN_DAYS', '-1'],
+    ['RULE_EXCEPTIONS_WARN_DAYS', '91'],
+    ['RULE_EXCEPTIONS_MAX_DAYS', '0'],
+    ['RULE_EXCEPTIONS_MAX_DAYS', '1.5'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    expect(() => readExceptionSettings({ [name]: value })).toThrow(EnvironmentError);
+    expect(() => readExceptionSettings({ [name]: value })).toThrow(name);
   });
 });

@@ -1,6 +1,6 @@
 /** Fault injection: errors and partial failures a test or benchmark asks for. */
 
-export type ServiceName = 'ecs' | 'config' | 'sts';
+export type ServiceName = 'ecs' | 'config' | 'sts' | 's3';
 
 export const FAULT_ERRORS = [
   'ThrottlingException',
@@ -41,7 +41,7 @@ export const isFaultRule = (value: unknown): value is FaultRule => {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    (v.service === 'ecs' || v.service === 'config' || v.service === 'sts') &&
+    (v.service === 'ecs' || v.service === 'config' || v.service === 'sts' || v.service === 's3') &&
     typeof v.error === 'string' &&
     (FAULT_ERRORS as readonly string[]).includes(v.error) &&
     (v.operation === undefined || typeof v.operation === 'string') &&

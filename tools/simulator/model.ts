@@ -97,6 +97,22 @@ export interface ScenarioRole {
   trustedAccounts: string[];
 }
 
+export interface ScenarioBucketObject {
+  key: string;
+  /** UTF-8 text (the exceptions document is JSON). */
+  body: string;
+  /** Default application/octet-stream. */
+  contentType?: string;
+}
+
+/** An S3 bucket owned by the account (tools/simulator/s3.ts). */
+export interface ScenarioBucket {
+  name: string;
+  /** Account IDs that may read (GetObject, HeadObject) besides the owner; '*' for any account. */
+  readers?: string[];
+  objects?: ScenarioBucketObject[];
+}
+
 export interface ScenarioAccount {
   accountId: string;
   /** Home Region of all its resources. Default us-east-1; other Regions look empty. */
@@ -108,6 +124,7 @@ export interface ScenarioAccount {
   configRules?: string[];
   clusters?: ScenarioCluster[];
   taskDefinitions?: ScenarioTaskDefinition[];
+  buckets?: ScenarioBucket[];
 }
 
 export interface Scenario {

@@ -1,12 +1,13 @@
 /**
  * The HTTP front: one port for ECS, Config and STS (told apart by x-amz-target or the form body,
- * as an SDK pointed at AWS_ENDPOINT_URL sends them) plus a small control API under /_sim/.
+ * as an SDK pointed at AWS_ENDPOINT_URL sends them), S3 objects (told apart by the SigV4 scope's
+ * service, path-style) plus a small control API under /_sim/.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { authenticate } from './auth';
+import { authenticate, parseAuthorization } from './auth';
 import { CONFIG_OPERATIONS } from './config';
 import type { Behaviour, CallContext } from './context';
 import { Counters, type CountersSnapshot } from './counters';
@@ -25,6 +26,7 @@ import {
   type TaskDefinitionRecord,
   type TaskRecord,
 } from './state';
+import { S3Store, s3ErrorXml, s3OperationOf, type StoredObject } from './s3';
 import { handleSts, stsErrorXml } from './sts';
 import { BucketSet, ECS_BUCKETS, ECS_BUCKET_OF_OPERATION, type BucketSpec, type EcsBucketName } from './throttle';
 
@@ -81,6 +83,11 @@ export interface Simulator {
   deregisterTaskDefinition(accountId: string, ref: string): TaskDefinitionRecord;
   deleteTaskDefinition(accountId: string, ref: string): TaskDefinitionRecord;
   recordItem(accountId: string, item: RecordItemInput): ConfigItemRecord;
+  /** S3: a bucket owned by accountId, readable by `readers` ('*' for any account). */
+  createBucket(accountId: string, name: string, readers?: string[]): void;
+  putObject(bucket: string, key: string, body: string, contentType?: string): StoredObject;
+  deleteObject(bucket: string, key: string): void;
+  getObject(bucket: string, key: string): StoredObject | undefined;
 }
 
 const readBody = (req: IncomingMessage): Promise<string> =>
@@ -132,11 +139,12 @@ const sendXml = (res: ServerResponse, status: number, xml: string, requestId: st
   res.end(xml);
 };
 
-const actionPrefix: Record<ServiceName, string> = { ecs: 'ecs', config: 'config', sts: 'sts' };
+const actionPrefix: Record<ServiceName, string> = { ecs: 'ecs', config: 'config', sts: 'sts', s3: 's3' };
 
 const faultError = (error: FaultError, service: ServiceName, caller: Principal, operation: string): AwsError => {
   switch (error) {
     case 'ThrottlingException':
+      if (service === 's3') return new AwsError('SlowDown', 'Please reduce your request rate.', 503);
       return new AwsError(service === 'sts' ? 'Throttling' : 'ThrottlingException', 'Rate exceeded', 400);
     case 'ServiceUnavailable':
       return new AwsError('ServiceUnavailable', 'Service is unavailable, please try again later.', 503);
@@ -145,6 +153,7 @@ const faultError = (error: FaultError, service: ServiceName, caller: Principal, 
     case 'AccessDeniedException':
     default: {
       const message = `User: ${caller.arn} is not authorized to perform: ${actionPrefix[service]}:${operation} because no identity-based policy allows the ${actionPrefix[service]}:${operation} action`;
+      if (service === 's3') return new AwsError('AccessDenied', 'Access Denied', 403);
       return service === 'sts' ? new AwsError('AccessDenied', message, 403) : new AwsError('AccessDeniedException', message, 400);
     }
   }
@@ -156,6 +165,13 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
   const counters = new Counters();
   const faults = new FaultRegistry();
   const buckets = new BucketSet();
+  const s3 = new S3Store(clock);
+  for (const account of options.scenario.accounts) {
+    for (const bucket of account.buckets ?? []) {
+      s3.createBucket(account.accountId, bucket.name, bucket.readers);
+      for (const object of bucket.objects ?? []) s3.putObject(bucket.name, object.key, object.body, object.contentType);
+    }
+  }
   const jitterRandom = mulberry32((options.seed ?? 1) ^ 0x5eed);
   let throttling = options.throttling ?? true;
   let latencyMs = options.latencyMs ?? 0;
@@ -279,6 +295,35 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
     }
   };
 
+  const handleS3 = async (req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> => {
+    const requestId = randomUUID();
+    const method = req.method ?? 'GET';
+    try {
+      const { principal, scope } = authenticate(state, header(req, 'authorization'), header(req, 'x-amz-security-token'), 's3', 'query');
+      const operation = s3OperationOf(method, url.pathname);
+      await admit('s3', operation, principal, scope.region);
+      const headers = { 'if-none-match': header(req, 'if-none-match'), 'content-type': header(req, 'content-type'), 'content-encoding': header(req, 'content-encoding') };
+      const answer = s3.handle(principal.accountId, method, url.pathname, headers, Buffer.from(body, 'utf8'));
+      res.writeHead(answer.status, { ...answer.headers, 'x-amz-request-id': requestId, ...(answer.body ? {} : { 'content-length': answer.headers['content-length'] ?? '0' }) });
+      res.end(method === 'HEAD' ? undefined : answer.body);
+    } catch (error) {
+      let awsError: AwsError;
+      if (error instanceof AwsError) {
+        // S3 names a bad key InvalidAccessKeyId where STS says InvalidClientTokenId.
+        awsError = error.code === 'InvalidClientTokenId' ? new AwsError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403) : error;
+        if (awsError.code === 'InvalidAccessKeyId' || awsError.code === 'MissingAuthenticationToken') counters.unauthenticated();
+      } else {
+        onInternalError(error);
+        awsError = new AwsError('InternalError', 'We encountered an internal error. Please try again.', 500);
+      }
+      counters.error(awsError.code);
+      const xml = s3ErrorXml(awsError, requestId, url.pathname);
+      res.writeHead(awsError.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml), 'x-amz-request-id': requestId });
+      // HEAD answers carry no body, as in S3: the SDK then names the error by status code.
+      res.end(method === 'HEAD' ? undefined : xml);
+    }
+  };
+
   const simulator: Omit<Simulator, 'url' | 'port' | 'stop'> = {
     state,
     issueResultToken: (accountId, rule) => state.issueResultToken(accountId, rule),
@@ -312,6 +357,10 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
     deregisterTaskDefinition: (accountId, ref) => state.deregisterTaskDefinition(accountId, ref),
     deleteTaskDefinition: (accountId, ref) => state.deleteTaskDefinition(accountId, ref),
     recordItem: (accountId, item) => state.recordItem(accountId, item),
+    createBucket: (accountId, name, readers) => s3.createBucket(accountId, name, readers),
+    putObject: (bucket, key, body, contentType) => s3.putObject(bucket, key, body, contentType),
+    deleteObject: (bucket, key) => s3.deleteObject(bucket, key),
+    getObject: (bucket, key) => s3.getObject(bucket, key),
   };
 
   const control = async (req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> => {
@@ -399,6 +448,15 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
           simulator.deregisterTaskDefinition(text(input.account, 'account'), text(input.taskDefinition, 'taskDefinition'));
           return reply(200, { ok: true });
         }
+        case 'POST /_sim/s3/objects': {
+          const input = json();
+          if (typeof input.body !== 'string') throw new Error('body (a string) is required');
+          const stored = simulator.putObject(text(input.bucket, 'bucket'), text(input.key, 'key'), input.body, typeof input.contentType === 'string' ? input.contentType : undefined);
+          return reply(200, { etag: stored.etag });
+        }
+        case 'DELETE /_sim/s3/objects':
+          simulator.deleteObject(text(url.searchParams.get('bucket'), 'bucket'), text(url.searchParams.get('key'), 'key'));
+          return reply(200, { ok: true });
         default:
           return reply(404, { error: `no control endpoint ${route}` });
       }
@@ -419,6 +477,7 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
       }
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname.startsWith('/_sim/')) return control(req, res, url, body);
+      if (parseAuthorization(header(req, 'authorization'))?.service === 's3') return handleS3(req, res, url, body);
       const target = header(req, 'x-amz-target');
       if (req.method === 'POST' && target) {
         const dot = target.lastIndexOf('.');

@@ -2,8 +2,8 @@
 // `XCommand` -> X and `paginateX` -> X, prefixed with the client package's IAM service prefix.
 // Anything the scanner cannot map (an unknown client package, an aggregated client, a waiter,
 // `export *`) is an error, so a new kind of call cannot slip past the IAM tests.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 /** SDK v3 client packages the rule may use, and their IAM service prefixes. */
@@ -11,6 +11,7 @@ export const CLIENT_PACKAGES: Readonly<Record<string, string>> = {
   '@aws-sdk/client-ecs': 'ecs',
   '@aws-sdk/client-config-service': 'config',
   '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-s3': 's3',
 };
 
 /** Credential helpers that make an AWS call themselves (none is a dependency today). */
@@ -145,6 +146,50 @@ function typescriptFiles(dir: string): string[] {
 /** The SDK calls of every TypeScript file under root (declaration files excluded). */
 export function scanTree(root: string): SdkCall[] {
   return typescriptFiles(root).flatMap((path) => scanSource(readFileSync(path, 'utf8'), relative(root, path)));
+}
+
+/**
+ * The SDK calls of the files an entry point reaches through relative imports (type-only imports
+ * excluded): what a bundle built from that entry can call. Code in the tree that the bundle does
+ * not include (a CLI run with a person's credentials, an adapter not wired in yet) needs no grant.
+ */
+export function scanBundle(entry: string): SdkCall[] {
+  const root = dirname(entry);
+  const seen = new Set<string>();
+  const queue = [resolve(entry)];
+  const calls: SdkCall[] = [];
+  while (queue.length > 0) {
+    const path = queue.shift() as string;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const source = readFileSync(path, 'utf8');
+    calls.push(...scanSource(source, relative(root, path)));
+    for (const specifier of relativeImports(source, path)) queue.push(resolveModule(dirname(path), specifier, path));
+  }
+  return calls;
+}
+
+function relativeImports(source: string, file: string): string[] {
+  const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    let specifier: string | undefined;
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && !node.importClause?.isTypeOnly) specifier = node.moduleSpecifier.text;
+    else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) && !node.isTypeOnly) specifier = node.moduleSpecifier.text;
+    else if (ts.isCallExpression(node)) specifier = moduleOf(node);
+    if (specifier?.startsWith('.')) found.push(specifier);
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
+function resolveModule(fromDir: string, specifier: string, importer: string): string {
+  const base = resolve(fromDir, specifier);
+  for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  throw new UnmappedSdkUsageError(`${importer}: cannot resolve ${specifier}`);
 }
 
 export function actionsOf(calls: readonly SdkCall[]): Set<string> {

@@ -27,4 +27,33 @@ describe('rule parameters', () => {
     expect(() => parseRuleParameters(raw)).toThrow(message);
     expect(() => parseRuleParameters(raw)).toThrow(/known parameters: ExecutionRoleName/);
   });
+
+  describe('ExceptionsS3Uri', () => {
+    it('reads an s3://bucket/key URI, alone or with ExecutionRoleName', () => {
+      expect(parseRuleParameters('{"ExceptionsS3Uri":"s3://sec-exceptions/ecs/pidmode.json"}')).toEqual({
+        exceptionsS3Uri: 's3://sec-exceptions/ecs/pidmode.json',
+      });
+      expect(parseRuleParameters('{"ExecutionRoleName":"audit","ExceptionsS3Uri":"s3://sec-exceptions/x.json"}')).toEqual({
+        executionRoleName: 'audit',
+        exceptionsS3Uri: 's3://sec-exceptions/x.json',
+      });
+    });
+
+    it('treats an empty ExceptionsS3Uri (unset conformance pack parameter) as not set', () => {
+      expect(parseRuleParameters('{"ExceptionsS3Uri":"","ExecutionRoleName":""}')).toEqual({});
+    });
+
+    it.each<[string, unknown, RegExp]>([
+      ['a number', 5, /ExceptionsS3Uri must be a string/],
+      ['an https URL', 'https://sec-exceptions.s3.amazonaws.com/x.json', /ExceptionsS3Uri must start with s3:\/\//],
+      ['a bucket without a key', 's3://sec-exceptions', /must name an object/],
+      ['a prefix', 's3://sec-exceptions/ecs/', /must name an object, not a bucket or a prefix/],
+      ['an upper-case bucket', 's3://Sec-Exceptions/x.json', /bucket must be 3-63 lowercase/],
+      ['a key with a space', 's3://sec-exceptions/my file.json', /no spaces/],
+    ])('rejects %s, naming the parameter', (_label, value, message) => {
+      const raw = JSON.stringify({ ExceptionsS3Uri: value });
+      expect(() => parseRuleParameters(raw)).toThrow(InvalidRuleParametersError);
+      expect(() => parseRuleParameters(raw)).toThrow(message);
+    });
+  });
 });
