@@ -10,11 +10,11 @@ import { DiscoveryError, SweepIncompleteError } from './core/errors';
 import { GONE_STATUSES, type ParsedEvent } from './core/event';
 import { familyOf, revisionFacts } from './core/revision';
 import { COMPLIANCE, TASK_DEFINITION_TYPE, type Verdict } from './core/types';
-import { report, summarize, type RunDependencies, type RunOutcome, type RunSummary } from './run-context';
+import { Excepter, report, summarize, type RunDependencies, type RunOutcome, type RunScope, type RunSummary } from './run-context';
 
 export type ChangeTrigger = Extract<ParsedEvent['trigger'], { kind: 'change' | 'oversized' }>;
 
-export async function runChange(event: ParsedEvent, trigger: ChangeTrigger, clients: AwsClients, deps: RunDependencies): Promise<RunOutcome> {
+export async function runChange(event: ParsedEvent, trigger: ChangeTrigger, clients: AwsClients, deps: RunDependencies, scope: RunScope = {}): Promise<RunOutcome> {
   const item = trigger.item;
   const send = async (verdict: Verdict, extra: Partial<RunSummary> = {}): Promise<RunSummary> => {
     const evaluation = { ...verdict, resourceType: item.resourceType, resourceId: item.resourceId, orderingTimestamp: item.captureTime };
@@ -69,7 +69,9 @@ export async function runChange(event: ParsedEvent, trigger: ChangeTrigger, clie
   }
   // Seen running: in use is established even if other clusters could not be read (counts are then lower bounds).
   const notes = { unreadableClusters: discovery.failures.length, incomplete: discovery.interrupted };
-  const summary = await send(decide(facts.pidMode, usage, notes), { ...counts, runningTasks: usage?.taskCount ?? 0 });
+  const excepter = new Excepter(scope.exceptions);
+  const verdict = excepter.apply(decide(facts.pidMode, usage, notes), { taskDefinitionArn: facts.taskDefinitionArn, pidMode: facts.pidMode, inUse: usage !== undefined });
+  const summary = await send(verdict, { ...counts, runningTasks: usage?.taskCount ?? 0, ...excepter.counts() });
   if (discovery.failures.length > 0) return { summary, failure: new DiscoveryError(discovery.failures, 1) };
   if (discovery.interrupted) {
     return { summary: { ...summary, incomplete: true }, failure: new SweepIncompleteError({ clustersRead: discovery.clustersRead, clustersTotal: discovery.clusterCount, reported: 1 }) };

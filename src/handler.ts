@@ -5,10 +5,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { AccountClients, ecsShareOf } from './aws/account-clients';
-import { readSettings, type RuleSettings } from './env';
+import { createExceptionsS3Client, ExceptionsReader } from './aws/exceptions-s3';
+import { readExceptionSettings, readSettings, type ExceptionSettings, type RuleSettings } from './env';
 import { startDeadline } from './core/deadline';
 import { causeText, RuleError } from './core/errors';
-import { runRule, type RunDependencies, type RunSummary } from './run';
+import { runRule, type ExceptionsSource, type RunDependencies, type RunSummary } from './run';
 
 export interface HandlerDependencies {
   readonly logger: Logger;
@@ -17,6 +18,8 @@ export interface HandlerDependencies {
   readonly clientsFor?: RunDependencies['clientsFor'];
   readonly settings?: RuleSettings;
   readonly put?: RunDependencies['put'];
+  /** Defaults to the S3 reader (ETag-cached in this execution environment). */
+  readonly exceptions?: ExceptionsSource;
 }
 
 const SERVICE = 'ecs-pid-mode-rule';
@@ -28,6 +31,7 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
     new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'EcsPidModeRule', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE });
   let accounts: AccountClients | undefined;
   let settings: RuleSettings | undefined = overrides.settings;
+  let exceptions: ExceptionsSource | undefined = overrides.exceptions;
 
   /** Resolves with counts only: a response listing every evaluation would approach Lambda's 6 MB limit. */
   return async (event: unknown, context?: Context): Promise<RunSummary> => {
@@ -39,6 +43,7 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
     let summary: RunSummary | undefined;
     try {
       settings ??= readSettings();
+      exceptions ??= s3Exceptions(readExceptionSettings(), settings.maxAttempts);
       let clientsFor = overrides.clientsFor;
       if (!clientsFor) {
         const shared = (accounts ??= new AccountClients(settings));
@@ -51,6 +56,7 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
         ecsRateShare: ecsShareOf(settings),
         refreshHours: settings.refreshHours,
         log: logger,
+        exceptions,
         ...(deadline ? { deadline } : {}),
         ...(overrides.put ? { put: overrides.put } : {}),
       });
@@ -101,6 +107,9 @@ function emitMetrics(
   if (summary?.unresolved !== undefined) metrics.addMetric('UnresolvedResults', MetricUnit.Count, summary.unresolved);
   if (summary?.deletedResolved !== undefined) metrics.addMetric('DeletedResultsResolved', MetricUnit.Count, summary.deletedResolved);
   if (summary?.clusters !== undefined) metrics.addMetric('SweepIncomplete', MetricUnit.Count, summary.incomplete ? 1 : 0);
+  if (summary?.exceptedInUse !== undefined) metrics.addMetric('ExceptedRevisionsInUse', MetricUnit.Count, summary.exceptedInUse);
+  if (summary?.exceptionsExpiringSoon !== undefined) metrics.addMetric('ExceptionsExpiringSoon', MetricUnit.Count, summary.exceptionsExpiringSoon);
+  if (summary?.exceptionsExpired !== undefined) metrics.addMetric('ExceptionsExpired', MetricUnit.Count, summary.exceptionsExpired);
   metrics.addMetric('InvocationFailed', MetricUnit.Count, error === undefined ? 0 : 1);
   metrics.addMetric('Duration', MetricUnit.Milliseconds, durationMs);
   metrics.publishStoredMetrics();
@@ -109,6 +118,22 @@ function emitMetrics(
     single.addDimension('Operation', operation);
     single.addMetric('ApiCalls', MetricUnit.Count, count);
   }
+}
+
+/**
+ * The exceptions document from S3, read with the function's own credentials (the security team's
+ * bucket, whichever account is evaluated). The client is created on first use only: functions
+ * without ExceptionsS3Uri never build it.
+ */
+function s3Exceptions(settings: ExceptionSettings, maxAttempts: number): ExceptionsSource {
+  let reader: ExceptionsReader | undefined;
+  return {
+    warnDays: settings.warnDays,
+    load: async (uri, now) => {
+      reader ??= new ExceptionsReader(createExceptionsS3Client({ maxAttempts }));
+      return (await reader.load(uri, { now, maxDays: settings.maxDays })).document;
+    },
+  };
 }
 
 /** Identifiers only: a raw event holds configuration values that can be secrets. */

@@ -3,9 +3,10 @@
 import type { AwsClients } from './aws/clients';
 import { putEvaluations, type PutOptions } from './aws/put-evaluations';
 import type { Deadline } from './core/deadline';
+import { exceptionMetrics, exceptVerdict, type AppliedException, type ExceptionScope, type ExceptionsDocument } from './core/exceptions';
 import type { RuleError } from './core/errors';
 import type { MessageType, ParsedEvent } from './core/event';
-import type { AccountTarget, ComplianceType, Evaluation } from './core/types';
+import type { AccountTarget, ComplianceType, Evaluation, PidMode, Verdict } from './core/types';
 
 export interface RunLog {
   info(message: string, attributes: Record<string, unknown>): void;
@@ -30,6 +31,41 @@ export interface RunDependencies {
   readonly report?: Reporter;
   /** Epoch ms; defaults to Date.now (refuses event times too far ahead, ages earlier results). */
   readonly now?: () => number;
+  /** Reads the exceptions document named by the rule parameter ExceptionsS3Uri (fails closed). */
+  readonly exceptions?: ExceptionsSource;
+}
+
+export interface ExceptionsSource {
+  load(uri: string, now: Date): Promise<ExceptionsDocument>;
+  /** Days before expiry an exception is reported as expiring. */
+  readonly warnDays: number;
+}
+
+/** What one run needs beyond the event: the exceptions in force (none when ExceptionsS3Uri is not set). */
+export interface RunScope {
+  readonly exceptions?: ExceptionScope;
+}
+
+/**
+ * The decision table's verdict for an in-use revision, after the exceptions in force. Collects what
+ * each exception did, for the summary and the metrics.
+ */
+export class Excepter {
+  readonly applied: AppliedException[] = [];
+  constructor(private readonly scope: ExceptionScope | undefined) {}
+
+  apply(verdict: Verdict, revision: { taskDefinitionArn: string; pidMode: PidMode; inUse: boolean }): Verdict {
+    const applied = exceptVerdict(verdict, revision, this.scope);
+    if (applied.outcome !== 'none') this.applied.push(applied);
+    return applied.verdict;
+  }
+
+  /** Summary fields; none when no exceptions document is in force. */
+  counts(): Partial<RunSummary> {
+    if (!this.scope) return {};
+    const m = exceptionMetrics(this.applied);
+    return { exceptedInUse: m.ExceptedRevisionsInUse, exceptionsExpiringSoon: m.ExceptionsExpiringSoon, exceptionsExpired: m.ExceptionsExpired };
+  }
 }
 
 export interface RunSummary {
@@ -63,6 +99,12 @@ export interface RunSummary {
   readonly deferred?: number;
   /** The time limit stopped discovery before every cluster was read. */
   readonly incomplete?: boolean;
+  /** In-use host-mode revisions reported NOT_APPLICABLE by a valid exception (expiring ones included). */
+  readonly exceptedInUse?: number;
+  /** Distinct exceptions within the warning window that apply to an in-use host-mode revision. */
+  readonly exceptionsExpiringSoon?: number;
+  /** Distinct expired exceptions that apply to an in-use host-mode revision (reported NON_COMPLIANT). */
+  readonly exceptionsExpired?: number;
 }
 
 /**

@@ -23,18 +23,19 @@ import { resendDecision, RESEND } from './core/resend';
 import { isTaskDefinitionArn, parsePidMode } from './core/revision';
 import { minimumSweepSeconds } from './core/token-bucket';
 import { COMPLIANCE, TASK_DEFINITION_TYPE, type Evaluation, type PidMode } from './core/types';
-import { report, resourceKey, summarize, type RunDependencies, type RunOutcome } from './run-context';
+import { Excepter, report, resourceKey, summarize, type RunDependencies, type RunOutcome, type RunScope } from './run-context';
 
 /** Config reads of deleted resources' history at once (Config's APIs have their own rate limits). */
 const HISTORY_CONCURRENCY = 5;
 /** Identifiers listed in one log line at most. */
 const LOG_SAMPLE = 20;
 
-export async function runSweep(event: ParsedEvent, at: Date, clients: AwsClients, deps: RunDependencies): Promise<RunOutcome> {
+export async function runSweep(event: ParsedEvent, at: Date, clients: AwsClients, deps: RunDependencies, scope: RunScope = {}): Promise<RunOutcome> {
   const discovery = await discover(clients, deps);
   const complete = discovery.failures.length === 0 && !discovery.interrupted;
   const identified = await identify(event, clients, discovery, complete, deps);
-  const decided = decideInUse(event, at, discovery, identified, deps);
+  const excepter = new Excepter(scope.exceptions);
+  const decided = decideInUse(event, at, discovery, identified, deps, excepter);
   const cleaned = complete ? cleanUp(at, discovery, identified) : { evaluations: [], staleResolved: 0, deletedResolved: 0, unresolved: 0 };
   const evaluations = [...decided.evaluations, ...cleaned.evaluations];
   await report(clients, event, evaluations, deps);
@@ -52,6 +53,7 @@ export async function runSweep(event: ParsedEvent, at: Date, clients: AwsClients
     unresolved: cleaned.unresolved,
     unchanged: decided.unchanged,
     refreshed: decided.refreshed,
+    ...excepter.counts(),
     ...(discovery.interrupted ? { incomplete: true } : {}),
   });
   return { summary, ...failureOf(discovery, decided.undetermined, identified.failure, evaluations.length) };
@@ -222,7 +224,7 @@ interface Decided {
   readonly undetermined: string[];
 }
 
-function decideInUse(event: ParsedEvent, at: Date, discovery: DiscoveryResult, identified: Identified, deps: RunDependencies): Decided {
+function decideInUse(event: ParsedEvent, at: Date, discovery: DiscoveryResult, identified: Identified, deps: RunDependencies, excepter: Excepter): Decided {
   const evaluations: Evaluation[] = [];
   const undetermined: string[] = [];
   let nonCompliantInUse = 0;
@@ -234,11 +236,12 @@ function decideInUse(event: ParsedEvent, at: Date, discovery: DiscoveryResult, i
       undetermined.push(`${quote(resourceId)} (${shortCause(pidMode)})`);
       continue;
     }
-    const verdict = decide(pidMode, discovery.usage.get(arn), {
+    const ruled = decide(pidMode, discovery.usage.get(arn), {
       unreadableClusters: discovery.failures.length,
       unrecorded: identity.source === 'unrecorded',
       incomplete: discovery.interrupted,
     });
+    const verdict = excepter.apply(ruled, { taskDefinitionArn: arn, pidMode, inUse: true });
     if (verdict.complianceType === COMPLIANCE.NON_COMPLIANT) nonCompliantInUse += 1;
     // Test mode stores nothing, so there is nothing to compare with: validate every verdict.
     const before = identified.previous.get(resourceKey(resourceType, resourceId));
