@@ -14,7 +14,7 @@ const shell = [...guide.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => matc
 describe('docs/deploy.md', () => {
   it('uses the stack names of samconfig.toml', () => {
     const single = String(at(config, 'default', 'deploy', 'parameters', 'stack_name'));
-    const central = String(at(config, 'org', 'deploy', 'parameters', 'stack_name'));
+    const central = String(at(config, 'central', 'deploy', 'parameters', 'stack_name'));
     expect(shell).toContain(`sam delete --stack-name ${single}\n`);
     expect(shell).toContain(`--stack-name ${central} `);
   });
