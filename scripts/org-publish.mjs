@@ -32,6 +32,7 @@ const USAGE = `Usage: npm run org:publish -- --regions R1,R2 --code-bucket-prefi
   --pack-name                   organization conformance pack name, default ecs-pid-mode-host
   --function-name               default ecs-pid-mode-rule (the pack and the SCP use the default)
   --frequency                   MaximumExecutionFrequency, default One_Hour
+  --exclude-accounts            accounts the pack skips besides the management account (a pilot)
   --stack-parameter KEY=VALUE   other member-account.yaml parameter (repeatable), e.g. LogLevel=DEBUG
   --call-as                     DELEGATED_ADMIN (default) or SELF (in the management account)
   --failure-tolerance-percentage, --max-concurrent-percentage   StackSet rollout pace (10, 25)
@@ -103,6 +104,7 @@ export function readOptions(argv) {
       'pack-name': { type: 'string', default: 'ecs-pid-mode-host' },
       'function-name': { type: 'string', default: 'ecs-pid-mode-rule' },
       frequency: { type: 'string', default: 'One_Hour' },
+      'exclude-accounts': { type: 'string' },
       'stack-parameter': { type: 'string', multiple: true, default: [] },
       'call-as': { type: 'string', default: 'DELEGATED_ADMIN' },
       'failure-tolerance-percentage': { type: 'string', default: '10' },
@@ -120,6 +122,10 @@ export function readOptions(argv) {
   const newRegions = list(values['new-regions']);
   const ouIds = list(values['ou-ids']);
   const newOuIds = list(values['new-ou-ids']);
+  const excludeAccounts = list(values['exclude-accounts']);
+  for (const id of excludeAccounts) if (!/^\d{12}$/.test(id)) problems.push(`--exclude-accounts: not an account ID: ${id}`);
+  // PutOrganizationConformancePack: ExcludedAccounts holds at most 1,000 IDs (the management account is one).
+  if (excludeAccounts.length > 999) problems.push('--exclude-accounts: at most 999 accounts');
   if (regions.length === 0) problems.push('--regions is required');
   for (const region of [...regions, ...newRegions]) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) problems.push(`not a Region: ${region}`);
   for (const region of newRegions) if (!regions.includes(region)) problems.push(`--new-regions ${region} is not in --regions`);
@@ -156,6 +162,7 @@ export function readOptions(argv) {
     packName: values['pack-name'],
     functionName: values['function-name'],
     frequency: values.frequency,
+    excludeAccounts,
     stackParameters,
     callAs: values['call-as'],
     failureTolerance: values['failure-tolerance-percentage'],
@@ -253,7 +260,7 @@ export function plan(options, zipPath, codeKey, packKey) {
         '--template-s3-uri', `s3://${options.codeBucketPrefix}-${region}/${packKey}`, '--conformance-pack-input-parameters',
         `ParameterName=RuleFunctionName,ParameterValue=${options.functionName}`,
         `ParameterName=MaximumExecutionFrequency,ParameterValue=${options.frequency}`,
-        '--excluded-accounts', ref('MANAGEMENT_ACCOUNT')),
+        '--excluded-accounts', ref('MANAGEMENT_ACCOUNT'), ...options.excludeAccounts),
     })),
   ];
   return options.packOnly ? rules : [...code, ...rules];

@@ -145,6 +145,13 @@ describe('npm run org:publish, dry run (the default)', () => {
     }
   });
 
+  it('excludes the pilot’s outsiders from the pack besides the management account', () => {
+    const run = publish([...BASE, '--exclude-accounts', '222222222222,333333333333']);
+    const puts = awsLines(run.stdout).filter((line) => line.includes('put-organization-conformance-pack'));
+    expect(puts).toHaveLength(2);
+    for (const put of puts) expect(put).toContain('--excluded-accounts "$MANAGEMENT_ACCOUNT" 222222222222 333333333333 ');
+  });
+
   it('with --pack-only, only uploads and puts the conformance pack again', () => {
     const run = publish([...BASE, '--pack-only']);
     expect(run.status).toBe(0);
@@ -158,6 +165,7 @@ describe('npm run org:publish, dry run (the default)', () => {
     ['a bad Region', ['--regions', 'eu-west', '--code-bucket-prefix', PREFIX, '--ou-ids', 'r-ab12'], 'not a Region: eu-west'],
     ['an account ID as a target', [...BASE.slice(0, 4), '--ou-ids', '111111111111'], 'not a root or OU ID'],
     ['a new Region outside --regions', [...BASE, '--new-regions', 'eu-north-1'], 'is not in --regions'],
+    ['a malformed account to exclude', [...BASE, '--exclude-accounts', '12345'], 'not an account ID: 12345'],
     ['a parameter the script sets', [...BASE, '--stack-parameter', 'CodeKey=x.zip'], 'set by the script'],
     ['an unknown option', [...BASE, '--regoins', 'x'], "Unknown option '--regoins'"],
   ])('refuses %s with a usage message and exit code 2', (_what, args, message) => {
