@@ -7,9 +7,7 @@
 // needs an EC2 instance: created with the AWS CLI, as @aws-sdk/client-ec2 is not installed), and
 // by default every DescribeTasks moves a task one step towards STOPPED (its state manager's
 // "manual, times 1" transition for ecs::task), which is switched off through moto's own API.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import {
@@ -32,9 +30,9 @@ import {
   type ScenarioTaskDefinition,
   type Simulator,
 } from '../../tools/simulator';
+import { cliEnv as motoCliEnv, onPath, startMoto, type MotoServer } from '../helpers/moto-server';
 import { ROOT, accountWith, calls, invokeFresh, keysFor, nowSeconds, ruleRef, storedEvaluations, storedVerdicts, taskDefinitionArn, useBundle, type LambdaEnv } from './helpers';
 
-const onPath = (program: string): boolean => spawnSync('which', [program], { stdio: 'ignore' }).status === 0;
 const MOTO_ON_PATH = onPath('moto_server');
 const AWS_CLI_ON_PATH = onPath('aws');
 if (!MOTO_ON_PATH) console.warn('moto_server not on PATH: moto end-to-end tests skipped');
@@ -99,65 +97,20 @@ function scenarioAccount(withClusters: boolean): ScenarioAccount {
   return accountWith(MOTO_ACCOUNT, { configRules: [RULE, RULE_CHANGE], taskDefinitions, ...(withClusters ? { clusters } : {}) });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function waitUntilAnswering(url: string, moto: ChildProcess, log: () => string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (moto.exitCode !== null) throw new Error(`moto_server exited with ${moto.exitCode}: ${log()}`);
-    try {
-      const response = await fetch(`${url}/moto-api/`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`moto_server did not answer within ${timeoutMs} ms: ${log()}`);
-}
-
-/** The AWS CLI's environment: this process's (PATH, pyenv), minus anything that could point it elsewhere. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_DEFAULT_REGION: REGION,
-    AWS_CONFIG_FILE: join(ROOT, 'test', 'e2e', 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'test', 'e2e', 'no-such-aws-credentials'),
-    AWS_PAGER: '',
-  };
-}
+const cliEnv = (): NodeJS.ProcessEnv => motoCliEnv(REGION, ROOT);
 
 describeWithMoto('the bundle against moto_server for ECS (Config from the simulator)', () => {
   useBundle();
 
-  let moto: ChildProcess | undefined;
+  let moto: MotoServer | undefined;
   let motoUrl = '';
-  let motoLog = '';
   let sim: Simulator;
   let ecs: ECSClient | undefined;
 
   beforeAll(async () => {
-    const port = await freePort();
-    motoUrl = `http://127.0.0.1:${port}`;
-    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    moto.stderr?.on('data', (chunk: Buffer) => {
-      motoLog = (motoLog + chunk.toString('utf8')).slice(-4000);
-    });
     const simStarted = startSimulator({ scenario: { accounts: [scenarioAccount(false)] } });
-    await waitUntilAnswering(motoUrl, moto, () => motoLog);
+    moto = await startMoto();
+    motoUrl = moto.url;
     sim = await simStarted;
 
     // Keep tasks RUNNING however often they are described.
@@ -210,12 +163,7 @@ describeWithMoto('the bundle against moto_server for ECS (Config from the simula
 
   afterAll(async () => {
     ecs?.destroy();
-    if (moto?.pid !== undefined && moto.exitCode === null) {
-      const exited = new Promise<void>((resolve) => moto?.once('exit', () => resolve()));
-      process.kill(moto.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (moto.exitCode === null && moto.signalCode === null) process.kill(moto.pid, 'SIGKILL');
-    }
+    await moto?.stop();
     await sim?.stop();
   });
 
