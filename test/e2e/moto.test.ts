@@ -7,8 +7,7 @@
 // needs an EC2 instance: created with the AWS CLI, as @aws-sdk/client-ec2 is not installed), and
 // by default every DescribeTasks moves a task one step towards STOPPED (its state manager's
 // "manual, times 1" transition for ecs::task), which is switched off through moto's own API.
-import { execFile, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import {
@@ -31,10 +30,11 @@ import {
   type ScenarioTaskDefinition,
   type Simulator,
 } from '../../tools/simulator';
-import { MOTO_ON_PATH, startMoto, type Moto } from '../helpers/moto';
+import { cliEnv as motoCliEnv, onPath, startMoto, type MotoServer } from '../helpers/moto-server';
 import { ROOT, accountWith, calls, invokeFresh, keysFor, nowSeconds, ruleRef, storedEvaluations, storedVerdicts, taskDefinitionArn, useBundle, type LambdaEnv } from './helpers';
 
-const AWS_CLI_ON_PATH = spawnSync('which', ['aws'], { stdio: 'ignore' }).status === 0;
+const MOTO_ON_PATH = onPath('moto_server');
+const AWS_CLI_ON_PATH = onPath('aws');
 if (!MOTO_ON_PATH) console.warn('moto_server not on PATH: moto end-to-end tests skipped');
 else if (!AWS_CLI_ON_PATH) console.warn('aws (AWS CLI) not on PATH: moto end-to-end tests skipped');
 const describeWithMoto = MOTO_ON_PATH && AWS_CLI_ON_PATH ? describe : describe.skip;
@@ -97,25 +97,12 @@ function scenarioAccount(withClusters: boolean): ScenarioAccount {
   return accountWith(MOTO_ACCOUNT, { configRules: [RULE, RULE_CHANGE], taskDefinitions, ...(withClusters ? { clusters } : {}) });
 }
 
-/** The AWS CLI's environment: this process's (PATH, pyenv), minus anything that could point it elsewhere. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
-  return {
-    ...env,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_DEFAULT_REGION: REGION,
-    AWS_CONFIG_FILE: join(ROOT, 'test', 'e2e', 'no-such-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'test', 'e2e', 'no-such-aws-credentials'),
-    AWS_PAGER: '',
-  };
-}
+const cliEnv = (): NodeJS.ProcessEnv => motoCliEnv(REGION, ROOT);
 
 describeWithMoto('the bundle against moto_server for ECS (Config from the simulator)', () => {
   useBundle();
 
-  let moto: Moto | undefined;
+  let moto: MotoServer | undefined;
   let motoUrl = '';
   let sim: Simulator;
   let ecs: ECSClient | undefined;
@@ -218,7 +205,7 @@ describeWithMoto('the bundle against moto_server for ECS (Config from the simula
     await change('agent', 3);
     const deferred = await change('agent', 1);
 
-    expect(deferred).toMatchObject({ sent: 0, deferred: 1 });
+    expect(deferred).toMatchObject({ evaluations: [], deferred: 1 });
     expect(storedVerdicts(sim, MOTO_ACCOUNT, RULE_CHANGE)).toEqual({ 'cfg-agent-2': 'NON_COMPLIANT', 'cfg-agent-3': 'NOT_APPLICABLE' });
   });
 });

@@ -1,67 +1,78 @@
-// `sam build` (template.yaml Metadata) and `npm run build` (scripts/build.mjs, which passes
-// scripts/build-options.json to esbuild) must bundle alike.
-import { basename } from 'node:path';
-import { asRecord, at, loadTemplate, properties, readRepoFile, resource } from './helpers/cfn';
+// `sam build` (template.yaml Metadata: BuildMethod makefile) must deploy the bundle `npm run build`
+// writes, the one the tests run: the Makefile target installs from the lockfile, runs the
+// project's build, and copies that file to SAM's artifacts directory.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { REPO_ROOT, at, loadTemplate, properties, readRepoFile, resource } from './helpers/cfn';
 
-type Literal = string | number | boolean | Literal[];
-
-const script = { options: JSON.parse(readRepoFile('scripts/build-options.json')) as Record<string, Literal> };
+const options = JSON.parse(readRepoFile('scripts/build-options.json')) as Record<string, unknown>;
+const packageJson = JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> };
 const template = loadTemplate('template.yaml');
 const fnResource = resource(template, 'RuleFunction', 'AWS::Serverless::Function');
 const fn = properties(fnResource, 'RuleFunction');
-const buildProperties = asRecord(at(fnResource, 'Metadata', 'BuildProperties'), 'Metadata.BuildProperties');
+const outfile = String(options.outfile);
 
-// esbuild options with a SAM BuildProperties twin, as SAM names them.
-// https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-sam-cli-using-build-typescript.html
-const TWINS: ReadonlyArray<readonly [esbuildName: string, samName: string, toSam: (value: Literal) => unknown]> = [
-  ['entryPoints', 'EntryPoints', (value) => value],
-  ['format', 'Format', (value) => value],
-  ['target', 'Target', (value) => value],
-  ['minify', 'Minify', (value) => value],
-  ['sourcemap', 'Sourcemap', (value) => value],
-  ['mainFields', 'MainFields', (value) => (Array.isArray(value) ? value.join(',') : value)],
-];
-// Options SAM's esbuild builder fixes itself (bundle, node platform), or that do not change the
-// code that runs (where the file goes, build log noise, where license comments go).
-const NO_TWIN_NEEDED: Record<string, Literal> = { bundle: true, platform: 'node' };
-const OUTPUT_ONLY = new Set(['outfile', 'outdir', 'logLevel', 'legalComments']);
+/** The recipe of one Makefile target, as `make -n` would run it (ARTIFACTS_DIR given). */
+function recipe(target: string, artifactsDir: string): string[] {
+  const run = spawnSync('make', ['-n', '--no-print-directory', '-f', 'Makefile', target, `ARTIFACTS_DIR=${artifactsDir}`], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (run.error !== undefined || run.status !== 0) throw new Error(`make -n ${target} failed: ${run.stderr}`);
+  return run.stdout.trim().split('\n');
+}
 
-describe('template.yaml build metadata against scripts/build-options.json', () => {
-  it('reads the esbuild options', () => {
-    expect(script.options.entryPoints).toEqual(['src/handler.ts']);
-    expect(typeof script.options.outfile).toBe('string');
+const makeAvailable = spawnSync('make', ['--version']).status === 0;
+if (!makeAvailable) console.warn('make not on PATH: Makefile recipe tests skipped');
+const makeTest = makeAvailable ? it : it.skip;
+
+describe('template.yaml build metadata and the Makefile', () => {
+  it('builds with the Makefile, not SAM esbuild (which installs production dependencies only)', () => {
+    expect(at(fnResource, 'Metadata', 'BuildMethod')).toBe('makefile');
+    expect(at(fnResource, 'Metadata')).toEqual({ BuildMethod: 'makefile' });
   });
 
-  it('builds with SAM esbuild', () => {
-    expect(at(fnResource, 'Metadata', 'BuildMethod')).toBe('esbuild');
+  it('has CodeUri at the repository root, where the Makefile, package.json and the lockfile are', () => {
+    expect(fn.CodeUri).toBe('.');
+    for (const file of ['Makefile', 'package.json', 'package-lock.json']) expect(existsSync(join(REPO_ROOT, file))).toBe(true);
   });
 
-  it.each(TWINS)('passes the same %s to SAM as %s', (option, samName, toSam) => {
-    const value = script.options[option];
-    if (value === undefined) throw new Error(`scripts/build.mjs no longer sets ${option}`);
-    expect(buildProperties[samName]).toEqual(toSam(value));
+  makeTest('installs from the lockfile with dev dependencies, runs the project build, copies its output to ARTIFACTS_DIR', () => {
+    expect(recipe('build-RuleFunction', '/sam/artifacts')).toEqual([
+      'npm ci --include=dev --no-audit --no-fund',
+      'npm run build',
+      `cp ${outfile} "/sam/artifacts/${basename(outfile)}"`,
+    ]);
+    expect(packageJson.scripts.build).toBe('node scripts/build.mjs');
   });
 
-  it('uses no esbuild option that SAM would not reproduce, and no SAM flag build.mjs lacks', () => {
-    const mirrored = new Set(TWINS.map(([option]) => option));
-    const unmirrored = Object.entries(script.options)
-      .filter(([key]) => !mirrored.has(key) && !OUTPUT_ONLY.has(key))
-      .filter(([key, value]) => JSON.stringify(NO_TWIN_NEEDED[key]) !== JSON.stringify(value))
-      .map(([key]) => key);
-    expect(unmirrored).toEqual([]);
-    const samNames = new Set(TWINS.map(([, samName]) => samName));
-    expect(Object.keys(buildProperties).filter((samName) => !samNames.has(samName))).toEqual([]);
+  makeTest('names the target after the function logical ID, as aws-lambda-builders calls it (build-<LogicalId>)', () => {
+    const targets = readFileSync(join(REPO_ROOT, 'Makefile'), 'utf8').match(/^build-[A-Za-z0-9]+(?=:)/gm);
+    expect(targets).toEqual(['build-RuleFunction']);
+  });
+
+  makeTest('copies the bundle the tests load into the artifacts directory (the copy step, run for real)', () => {
+    if (!existsSync(join(REPO_ROOT, outfile))) throw new Error(`${outfile} missing: npm test builds it first`);
+    const artifacts = mkdtempSync(join(tmpdir(), 'sam-artifacts-'));
+    try {
+      const copy = recipe('build-RuleFunction', artifacts).at(-1) ?? '';
+      const run = spawnSync('sh', ['-c', copy], { cwd: REPO_ROOT, encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      expect(readFileSync(join(artifacts, basename(outfile)))).toEqual(readFileSync(join(REPO_ROOT, outfile)));
+    } finally {
+      rmSync(artifacts, { recursive: true, force: true });
+    }
   });
 
   it('points the handler at the bundle file and its exported handler', () => {
-    const bundle = basename(String(script.options.outfile), '.js');
-    const entry = basename(String((script.options.entryPoints as string[])[0]), '.ts');
+    const bundle = basename(outfile, '.js');
     expect(fn.Handler).toBe(`${bundle}.handler`);
-    expect(entry).toBe(bundle); // SAM names the bundle after the entry point
   });
 
   it('runs on the Node.js version the bundle targets', () => {
-    const target = /^node(\d+)$/.exec(String(script.options.target));
+    const target = /^node(\d+)$/.exec(String(options.target));
     expect(target).not.toBeNull();
     expect(fn.Runtime).toBe(`nodejs${target?.[1]}.x`);
   });

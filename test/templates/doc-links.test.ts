@@ -1,5 +1,5 @@
-// Every resource in the three templates is introduced by a comment carrying its documentation link.
-import { readRepoFile } from './helpers/cfn';
+// Every resource in the templates is introduced by a comment carrying its documentation link.
+import { TEMPLATE_FILES, readRepoFile } from './helpers/cfn';
 
 /** Resource keys (two-space indent under Resources:) whose comment block above has no https link. */
 function resourcesWithoutDocLink(text: string): string[] {
@@ -20,7 +20,7 @@ function resourcesWithoutDocLink(text: string): string[] {
 }
 
 describe('documentation links', () => {
-  it.each(['template.yaml', 'conformance-pack.yaml', 'deploy/member-role.yaml'])('precede every resource in %s', (file) => {
+  it.each([...TEMPLATE_FILES])('precede every resource in %s', (file) => {
     expect(resourcesWithoutDocLink(readRepoFile(file))).toEqual([]);
   });
 

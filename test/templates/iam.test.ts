@@ -11,8 +11,10 @@ import { UnmappedSdkUsageError, actionsOf, scanBundle, scanSource, scanTree } fr
 const SRC = join(REPO_ROOT, 'src');
 const LAMBDA_ENTRY = join(REPO_ROOT, (JSON.parse(readFileSync(join(REPO_ROOT, 'scripts', 'build-options.json'), 'utf8')) as { entryPoints: string[] }).entryPoints[0] as string);
 
-// Not SDK calls: the Lambda service writes the function's logs with its execution role.
+// Not SDK calls: the Lambda service writes the function's logs, and sends asynchronous events that
+// failed every attempt to the dead-letter queue, with the function's execution role.
 const FUNCTION_LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const DEAD_LETTER_ACTIONS = ['sqs:SendMessage'];
 
 // Actions that define no resource type in the Service Authorization Reference, so "*" is their
 // only valid Resource:
@@ -28,6 +30,9 @@ const WITHOUT_RESOURCE_TYPES = new Set([
 
 const template = loadTemplate('template.yaml');
 const memberTemplate = loadTemplate('deploy/member-role.yaml');
+const orgTemplate = loadTemplate('deploy/org/member-account.yaml');
+const orgFunctionRole = resource(orgTemplate, 'RuleFunctionRole', 'AWS::IAM::Role');
+const orgFunctionStatements = roleStatements(orgFunctionRole, 'deploy/org/member-account.yaml RuleFunctionRole');
 const functionRole = resource(template, 'RuleFunctionRole', 'AWS::IAM::Role');
 const memberRole = resource(memberTemplate, 'ExecutionRole', 'AWS::IAM::Role');
 const functionStatements = roleStatements(functionRole, 'template.yaml RuleFunctionRole');
@@ -35,6 +40,7 @@ const memberStatements = roleStatements(memberRole, 'deploy/member-role.yaml Exe
 const ROLES: ReadonlyArray<[string, readonly GrantStatement[]]> = [
   ['function role', functionStatements],
   ['member role', memberStatements],
+  ['organization function role', orgFunctionStatements],
 ];
 
 describe('the SDK call scanner', () => {
@@ -123,9 +129,15 @@ describe('IAM grants against the AWS calls the Lambda bundle makes', () => {
     expect(calls.length).toBeGreaterThan(0);
   });
 
-  it('grants the function role exactly the actions the code calls, plus writing its own logs', () => {
-    const needed = [...codeActions, ...FUNCTION_LOG_ACTIONS];
+  it('grants the function role exactly the actions the code calls, plus writing its own logs and dead letters', () => {
+    const needed = [...codeActions, ...FUNCTION_LOG_ACTIONS, ...DEAD_LETTER_ACTIONS];
     expect(diffGrants(needed, grantedActions(functionStatements))).toEqual({ missing: [], extra: [] });
+  });
+
+  it('grants the organization function role the same minus sts (it works in its own account only)', () => {
+    const needed = [...codeActions, ...FUNCTION_LOG_ACTIONS, ...DEAD_LETTER_ACTIONS].filter((action) => !action.startsWith('sts:'));
+    expect(diffGrants(needed, grantedActions(orgFunctionStatements))).toEqual({ missing: [], extra: [] });
+    expect(orgFunctionStatements.filter((statement) => statement.conditional)).toEqual([]);
   });
 
   it('grants the member role exactly the ECS and Config actions the code calls, and no sts', () => {
@@ -138,6 +150,7 @@ describe('IAM scoping', () => {
   it.each([
     ['function role', functionRole, functionStatements],
     ['member role', memberRole, memberStatements],
+    ['organization function role', orgFunctionRole, orgFunctionStatements],
   ] as const)('the %s grants no wildcard action and no managed policy', (name, role, statements) => {
     expect(properties(role, name).ManagedPolicyArns).toBeUndefined();
     expect(statements.flatMap((statement) => statement.actions).filter((action) => action.includes('*'))).toEqual([]);
@@ -176,6 +189,16 @@ describe('IAM scoping', () => {
     expect(at(properties(resource(template, 'RuleFunction', 'AWS::Serverless::Function'), 'RuleFunction'), 'LoggingConfig', 'LogGroup')).toEqual({
       Ref: 'RuleFunctionLogGroup',
     });
+  });
+
+  it.each([
+    ['function role', functionStatements],
+    ['organization function role', orgFunctionStatements],
+  ] as const)('lets the %s send dead letters only to its own queue', (_name, statements) => {
+    const sqs = statements.filter((statement) => statement.actions.some((action) => action.startsWith('sqs:')));
+    expect(sqs.map((statement) => [statement.actions, statement.resources])).toEqual([
+      [['sqs:SendMessage'], [{ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }]],
+    ]);
   });
 
   it('grants the function role its ECS, Config and log actions under every parameter value', () => {

@@ -43,10 +43,10 @@ describe('samconfig.toml', () => {
   it('is version 0.1 with cached, parallel builds', () => {
     expect(config.version).toBe(0.1);
     expect(at(config, 'default', 'build', 'parameters')).toEqual({ cached: true, parallel: true });
-    expect(at(config, 'org', 'build', 'parameters')).toEqual({ cached: true, parallel: true });
+    expect(at(config, 'central', 'build', 'parameters')).toEqual({ cached: true, parallel: true });
   });
 
-  it.each(['default', 'org'])('deploys the %s environment with a confirmed change set, a managed bucket and the needed capabilities', (env) => {
+  it.each(['default', 'central'])('deploys the %s environment with a confirmed change set, a managed bucket and the needed capabilities', (env) => {
     const deploy = asRecord(at(config, env, 'deploy', 'parameters'), `${env}.deploy.parameters`);
     expect(deploy.stack_name).toEqual(expect.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,127}$/));
     expect(deploy.resolve_s3).toBe(true);
@@ -54,14 +54,14 @@ describe('samconfig.toml', () => {
     expect(asString(deploy.capabilities, 'capabilities').split(/\s+/).sort()).toEqual(['CAPABILITY_AUTO_EXPAND', 'CAPABILITY_IAM']);
   });
 
-  it.each(['default', 'org'])('overrides only template parameters, with values the %s template accepts', (env) => {
+  it.each(['default', 'central'])('overrides only template parameters, with values the %s template accepts', (env) => {
     const problems = Object.entries(overrides(env)).flatMap(([name, value]) => violations(name, value));
     expect(problems).toEqual([]);
   });
 
   it('catches a parameter override the template would reject', () => {
     expect(violations('MaximumExecutionFrequency', 'Two_Hours')).not.toEqual([]);
-    expect(violations('MemberAccountIds', '111111111111,12345')).not.toEqual([]);
+    expect(violations('ExecutionRoleName', 'path/role')).not.toEqual([]);
     expect(violations('NoSuchParameter', 'x')).not.toEqual([]);
   });
 
@@ -70,11 +70,10 @@ describe('samconfig.toml', () => {
     expect(overrides('default').ExecutionRoleName ?? '').toBe('');
   });
 
-  it('deploys the central organization stack without a rule, with the member role name and member accounts', () => {
-    const org = overrides('org');
-    expect(org.CreateConfigRule).toBe('false');
-    expect(org.ExecutionRoleName).toBe(memberRoleName);
-    expect(org.MemberAccountIds?.split(',').length).toBeGreaterThan(0);
-    expect(at(config, 'org', 'deploy', 'parameters', 'stack_name')).not.toBe(at(config, 'default', 'deploy', 'parameters', 'stack_name'));
+  it('deploys the central function without a rule, with the member role name', () => {
+    const central = overrides('central');
+    expect(central.CreateConfigRule).toBe('false');
+    expect(central.ExecutionRoleName).toBe(memberRoleName);
+    expect(at(config, 'central', 'deploy', 'parameters', 'stack_name')).not.toBe(at(config, 'default', 'deploy', 'parameters', 'stack_name'));
   });
 });

@@ -6,12 +6,12 @@ import {
   asString,
   at,
   findMappings,
+  intrinsicKeys,
   isRecord,
   loadTemplate,
   matchesAllowedPattern,
   properties,
   resource,
-  resources,
   resourcesOfType,
 } from './helpers/cfn';
 import { FREQUENCIES } from './helpers/rule';
@@ -33,8 +33,9 @@ function referencedParameter(value: unknown): Record<string, unknown> {
 }
 
 describe('template.yaml: the function', () => {
-  it('runs the transforms in order: LanguageExtensions expands Fn::ForEach before SAM', () => {
-    expect(template.Transform).toEqual(['AWS::LanguageExtensions', 'AWS::Serverless-2016-10-31']);
+  it('uses the SAM transform alone, so plain `sam build` needs no language_extensions setting', () => {
+    expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
+    expect(intrinsicKeys(template)).not.toContain('Fn::ForEach');
   });
 
   it('runs the bundle on nodejs24.x, arm64, from the repository root', () => {
@@ -96,15 +97,6 @@ describe('template.yaml: the function', () => {
     for (const good of ['', 'ecs-pid-mode-rule-execution', 'a+b=c,d.e@f_g']) expect(matchesAllowedPattern(pattern, good)).toBe(true);
     for (const bad of ['path/role', 'has space', 'x'.repeat(65)]) expect(matchesAllowedPattern(pattern, bad)).toBe(false);
   });
-
-  it('accepts 12-digit member account IDs (each list item) or the empty default', () => {
-    const param = parameter('MemberAccountIds');
-    expect(param.Type).toBe('CommaDelimitedList');
-    expect(param.Default).toBe('');
-    const pattern = asString(param.AllowedPattern, 'MemberAccountIds.AllowedPattern');
-    for (const good of ['', '123456789012']) expect(matchesAllowedPattern(pattern, good)).toBe(true);
-    for (const bad of ['12345', ' 123456789012', '1234567890123', 'o-abcdef']) expect(matchesAllowedPattern(pattern, bad)).toBe(false);
-  });
 });
 
 describe('template.yaml: who may invoke the function', () => {
@@ -120,43 +112,43 @@ describe('template.yaml: who may invoke the function', () => {
     });
   });
 
-  const forEachKey = Object.keys(resources(template)).find((key) => key.startsWith('Fn::ForEach::'));
-  const forEach = asArray(resources(template)[forEachKey ?? ''], 'Resources.Fn::ForEach');
-  const [identifier, collection, outputs] = forEach;
-  const [[logicalIdTemplate, permission]] = Object.entries(asRecord(outputs, 'Fn::ForEach outputs')) as [[string, unknown]];
-
-  it('adds one permission per member account, each scoped to that account', () => {
-    expect(typeof identifier).toBe('string');
-    expect(collection).toEqual({ Ref: 'MemberAccountIds' });
-    expect(permission).toEqual({
-      Type: 'AWS::Lambda::Permission',
-      Condition: 'HasMemberAccounts',
-      Properties: {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': ['RuleFunction', 'Arn'] },
-        Principal: 'config.amazonaws.com',
-        SourceAccount: { Ref: identifier },
-      },
-    });
-  });
-
-  it('names member permissions apart from the own-account permission, even for the empty default', () => {
-    const expand = (value: string) => logicalIdTemplate.replace(`\${${String(identifier)}}`, value).replace(`&{${String(identifier)}}`, value);
-    expect(expand('X')).not.toBe(logicalIdTemplate); // the identifier is really substituted
-    expect(expand('')).not.toBe('ConfigInvokePermission');
-    expect(expand('111111111111')).toMatch(/^[A-Za-z0-9]+$/);
-  });
-
-  it('drops the member permissions when no member account is given', () => {
-    expect(at(template, 'Conditions', 'HasMemberAccounts')).toEqual({
-      'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', { Ref: 'MemberAccountIds' }] }, ''] }],
-    });
-  });
-
   it('never grants config.amazonaws.com without a SourceAccount', () => {
     const grants = findMappings(template.Resources, (mapping) => mapping.Principal === 'config.amazonaws.com');
-    expect(grants).toHaveLength(2); // own account + the Fn::ForEach member template
-    for (const grant of grants) expect(grant.SourceAccount).toEqual({ Ref: expect.any(String) });
+    expect(grants).toHaveLength(1); // a central function gets its member accounts by `aws lambda add-permission`
+    for (const grant of grants) expect(grant.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
+  });
+});
+
+describe('template.yaml: lost invocations', () => {
+  const queue = properties(resource(template, 'DeadLetterQueue', 'AWS::SQS::Queue'), 'DeadLetterQueue');
+  const alarm = properties(resource(template, 'DeadLetterQueueAlarm', 'AWS::CloudWatch::Alarm'), 'DeadLetterQueueAlarm');
+
+  it('sends asynchronous invocations that failed every retry to its SQS dead-letter queue', () => {
+    expect(fn.DeadLetterQueue).toEqual({ Type: 'SQS', TargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] } });
+  });
+
+  it('keeps parked events encrypted for the longest retention SQS allows (14 days)', () => {
+    expect(queue).toEqual({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+  });
+
+  it('alarms as soon as one message is visible in that queue, and is quiet when SQS reports nothing', () => {
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DeadLetterQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(Number(alarm.Period) * Number(alarm.EvaluationPeriods)).toBeLessThanOrEqual(300);
+  });
+
+  it('notifies the optional SNS topic, and only when one is given', () => {
+    expect(alarm.AlarmActions).toEqual({ 'Fn::If': ['HasAlarmTopic', [{ Ref: 'AlarmTopicArn' }], { Ref: 'AWS::NoValue' }] });
+    const pattern = asString(parameter('AlarmTopicArn').AllowedPattern, 'AlarmTopicArn.AllowedPattern');
+    for (const good of ['', 'arn:aws:sns:eu-west-1:111111111111:security-alerts']) expect(matchesAllowedPattern(pattern, good)).toBe(true);
+    for (const bad of ['security-alerts', 'arn:aws:sqs:eu-west-1:111111111111:q']) expect(matchesAllowedPattern(pattern, bad)).toBe(false);
   });
 });
 

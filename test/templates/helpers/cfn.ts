@@ -7,6 +7,15 @@ import type { ScalarTag, CollectionTag, YAMLMap, YAMLSeq } from 'yaml';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
+/** Every CloudFormation template the project ships (linted, checked for doc links). */
+export const TEMPLATE_FILES = [
+  'template.yaml',
+  'conformance-pack.yaml',
+  'deploy/member-role.yaml',
+  'deploy/org/member-account.yaml',
+  'deploy/org/code-bucket.yaml',
+] as const;
+
 // Short forms: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
 const FUNCTIONS = [
   'Base64', 'Cidr', 'Equals', 'FindInMap', 'ForEach', 'GetAtt', 'GetAZs', 'If', 'ImportValue', 'Join',

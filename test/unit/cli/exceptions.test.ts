@@ -13,7 +13,9 @@ import { parse } from 'yaml';
 import { ExceptionsReader } from '../../../src/aws/exceptions-s3';
 import { exceptionsCommand, type S3ClientOptions } from '../../../src/cli/exceptions';
 import { startSimulator, type Simulator } from '../../../tools/simulator';
-import { MOTO_ON_PATH, startMoto, type Moto } from '../../helpers/moto';
+import { onPath, startMoto, type MotoServer } from '../../helpers/moto-server';
+
+const MOTO_ON_PATH = onPath('moto_server');
 import { CREDS_CENTRAL, clientConfig, scenarioWithBucket } from '../../simulator/helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -246,7 +248,7 @@ describe('exceptions publish', () => {
   if (!MOTO_ON_PATH) console.warn('moto_server not on PATH: exceptions publish --execute against moto skipped');
 
   describeWithMoto('--execute against moto_server', () => {
-    let moto: Moto | undefined;
+    let moto: MotoServer | undefined;
     let s3: S3Client;
     beforeAll(async () => {
       moto = await startMoto();
