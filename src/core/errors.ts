@@ -87,3 +87,8 @@ export function causeText(cause: unknown): string {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
   return String(cause);
 }
+
+/** A file given to `ecs-pidmode check` cannot be read, parsed, or recognised as a format it checks. */
+export class CheckInputError extends RuleError {
+  override name = 'CheckInputError';
+}
