@@ -117,8 +117,9 @@ function byPosition(a: { position?: { line: number; column: number } }, b: typeo
   return (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.column ?? 0) - (b.position?.column ?? 0);
 }
 
+// Duck-typed: errors from node:fs are not `instanceof Error` across realms (jest's sandbox, for one).
 function isFsError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+  return typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
 function fsErrorText(error: NodeJS.ErrnoException): string {
