@@ -1,9 +1,10 @@
-// Parses a YAML or JSON file (JSON is YAML 1.2) into plain values, remembering where each mapping
-// key was written so that findings can point at the line of the offending key.
+// Parses a YAML or JSON file into plain values, remembering where each mapping key was written so
+// that findings can point at the line of the offending key.
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
 import { CheckInputError } from '../core/errors';
 import { CLOUDFORMATION_TAGS } from './cloudformation-tags';
+import { parseJsonSource } from './json-source';
 
 /** 1-based, as editors and SARIF count. */
 export interface SourcePosition {
@@ -18,7 +19,25 @@ export interface ParsedSource {
   positionOf(container: object, key: string): SourcePosition | undefined;
 }
 
+/** JSON (what CDK, Terraform and the AWS CLI write) or YAML. */
 export function parseSource(text: string): ParsedSource {
+  if (/^\uFEFF?\s*[{[]/.test(text)) {
+    try {
+      return parseJsonSource(text);
+    } catch (jsonError) {
+      // YAML flow style ({ Resources: ... }) also starts with a brace; if it is not YAML either,
+      // the JSON error is the one that helps.
+      try {
+        return parseYamlSource(text);
+      } catch {
+        throw jsonError;
+      }
+    }
+  }
+  return parseYamlSource(text);
+}
+
+function parseYamlSource(text: string): ParsedSource {
   const lineCounter = new LineCounter();
   // The CloudFormation tags are harmless for other formats: JSON has no tags, and other YAML
   // (none of the formats we check) would only see them if it used them.
@@ -42,7 +61,8 @@ export function parseSource(text: string): ParsedSource {
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
         const key = isScalar(keyNode) ? String(keyNode.value) : JSON.stringify(toValue(keyNode));
-        object[key] = toValue(pair.value);
+        // defineProperty: a "__proto__" key is data, not a prototype.
+        Object.defineProperty(object, key, { value: toValue(pair.value), enumerable: true, writable: true, configurable: true });
         if (keyNode?.range) keys.set(key, toPosition(keyNode.range[0]));
       }
       positions.set(object, keys);
