@@ -79,17 +79,28 @@ export function parseJsonSource(text: string): ParsedSource {
     return Number(number[0]);
   };
 
-  const object = (): Record<string, unknown> => {
+  /** The comma-separated members of an object or array, from its opening bracket to `close`. */
+  const members = (close: '}' | ']', member: () => void): void => {
     pos++;
+    skipWhitespace();
+    if (text[pos] === close) {
+      pos++;
+      return;
+    }
+    for (;;) {
+      member();
+      skipWhitespace();
+      if (text[pos] !== ',') break;
+      pos++;
+    }
+    expect(close);
+  };
+
+  const object = (): Record<string, unknown> => {
     const result: Record<string, unknown> = {};
     const keys = new Map<string, SourcePosition>();
     positions.set(result, keys);
-    skipWhitespace();
-    if (text[pos] === '}') {
-      pos++;
-      return result;
-    }
-    for (;;) {
+    members('}', () => {
       skipWhitespace();
       if (text[pos] !== '"') fail('expected a property name in double quotes');
       const at = here();
@@ -98,34 +109,14 @@ export function parseJsonSource(text: string): ParsedSource {
       // defineProperty: a "__proto__" key is data, not a prototype.
       Object.defineProperty(result, key, { value: value(), enumerable: true, writable: true, configurable: true });
       keys.set(key, at);
-      skipWhitespace();
-      if (text[pos] === ',') {
-        pos++;
-        continue;
-      }
-      expect('}');
-      return result;
-    }
+    });
+    return result;
   };
 
   const array = (): unknown[] => {
-    pos++;
     const result: unknown[] = [];
-    skipWhitespace();
-    if (text[pos] === ']') {
-      pos++;
-      return result;
-    }
-    for (;;) {
-      result.push(value());
-      skipWhitespace();
-      if (text[pos] === ',') {
-        pos++;
-        continue;
-      }
-      expect(']');
-      return result;
-    }
+    members(']', () => result.push(value()));
+    return result;
   };
 
   if (text.charCodeAt(0) === 0xfeff) pos = 1; // a byte order mark some editors write
