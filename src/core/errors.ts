@@ -168,3 +168,8 @@ export class ExceptionsReadError extends RuleError {
     super(`Could not use the exceptions document ${uri}: ${causeText(options?.cause)}`, options);
   }
 }
+
+/** A file given to `ecs-pidmode check` cannot be read, parsed, or recognised as a format it checks. */
+export class CheckInputError extends RuleError {
+  override name = 'CheckInputError';
+}

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { ScalarTag, CollectionTag, YAMLMap, YAMLSeq } from 'yaml';
+import { CLOUDFORMATION_TAGS } from '../../../src/check/cloudformation-tags';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
@@ -16,41 +16,8 @@ export const TEMPLATE_FILES = [
   'deploy/org/code-bucket.yaml',
 ] as const;
 
-// Short forms: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
-const FUNCTIONS = [
-  'Base64', 'Cidr', 'Equals', 'FindInMap', 'ForEach', 'GetAtt', 'GetAZs', 'If', 'ImportValue', 'Join',
-  'Length', 'Not', 'And', 'Or', 'Select', 'Split', 'Sub', 'ToJsonString', 'Transform',
-] as const;
-
-function longName(name: string): string {
-  return name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
-}
-
-function scalarValue(name: string, value: string): unknown {
-  // !GetAtt Resource.Attribute is the scalar form of ["Resource", "Attribute"].
-  if (name === 'GetAtt') {
-    const dot = value.indexOf('.');
-    return dot < 0 ? value : [value.slice(0, dot), value.slice(dot + 1)];
-  }
-  return value;
-}
-
-const CFN_TAGS: Array<ScalarTag | CollectionTag> = ['Ref', 'Condition', ...FUNCTIONS].flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => ({ [longName(name)]: scalarValue(name, value) }) },
-  {
-    tag: `!${name}`,
-    collection: 'seq' as const,
-    resolve: (value: YAMLSeq.Parsed | YAMLMap.Parsed) => ({ [longName(name)]: value.toJSON() }),
-  },
-  {
-    tag: `!${name}`,
-    collection: 'map' as const,
-    resolve: (value: YAMLSeq.Parsed | YAMLMap.Parsed) => ({ [longName(name)]: value.toJSON() }),
-  },
-]);
-
 export function parseCfnYaml(text: string): unknown {
-  return parse(text, { customTags: CFN_TAGS, strict: true, uniqueKeys: true });
+  return parse(text, { customTags: [...CLOUDFORMATION_TAGS], strict: true, uniqueKeys: true });
 }
 
 export function readRepoFile(relativePath: string): string {

@@ -1,0 +1,4 @@
+// Entry point of dist/cli.js (and of `tsx src/cli/bin.ts` during development).
+import { main } from './index';
+
+void main();

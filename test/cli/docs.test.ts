@@ -1,0 +1,52 @@
+// The command line examples in the docs are real output, and the example workflow is wired right.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { renderReport, runCheck } from '../../src/cli/check';
+import { REPO_ROOT } from './helpers';
+
+const read = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8');
+
+/** ```console blocks that run `npx ecs-pidmode check`: the arguments and the output shown. */
+function checkExamples(markdown: string): Array<{ args: string[]; output: string }> {
+  return [...markdown.matchAll(/```console\n\$ npx ecs-pidmode check ([^\n]+)\n([\s\S]*?)```/g)].map(([, args, output]) => ({
+    args: (args ?? '').split(' '),
+    output: output ?? '',
+  }));
+}
+
+describe.each(['README.md', 'docs/cli.md'])('the check example in %s', (doc) => {
+  const examples = checkExamples(read(doc));
+
+  it('exists', () => {
+    expect(examples.length).toBeGreaterThan(0);
+  });
+
+  it('shows the output the command prints today', () => {
+    for (const { args, output } of examples) {
+      expect(renderReport(runCheck(args, { cwd: REPO_ROOT }), 'text')).toBe(output);
+    }
+  });
+});
+
+describe('docs/examples/github-actions-pidmode-check.yml', () => {
+  const workflow = parse(read('docs/examples/github-actions-pidmode-check.yml'));
+  const steps: Array<Record<string, any>> = workflow.jobs.pidmode.steps;
+  const check = steps.find((step) => String(step.run ?? '').includes('ecs-pidmode check'));
+  const upload = steps.find((step) => String(step.uses ?? '').startsWith('github/codeql-action/upload-sarif@'));
+
+  it('writes SARIF to the file it uploads', () => {
+    const output = /--format sarif --output (\S+)/.exec(check?.run ?? '')?.[1];
+    expect(output).toBeDefined();
+    expect(upload?.with.sarif_file).toBe(output);
+  });
+
+  it('never lets npx fetch a package of that name from the registry', () => {
+    expect(check?.run).toContain('npx --no-install ecs-pidmode');
+  });
+
+  it('uploads when the check failed too (exit 1 or 2), and may write security events', () => {
+    expect(upload?.if).toContain('!cancelled()');
+    expect(workflow.permissions['security-events']).toBe('write');
+  });
+});
