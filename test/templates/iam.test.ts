@@ -137,7 +137,8 @@ describe('IAM grants against the AWS calls the Lambda bundle makes', () => {
   it('grants the organization function role the same minus sts (it works in its own account only)', () => {
     const needed = [...codeActions, ...FUNCTION_LOG_ACTIONS, ...DEAD_LETTER_ACTIONS].filter((action) => !action.startsWith('sts:'));
     expect(diffGrants(needed, grantedActions(orgFunctionStatements))).toEqual({ missing: [], extra: [] });
-    expect(orgFunctionStatements.filter((statement) => statement.conditional)).toEqual([]);
+    // Conditional only on ExceptionsS3Uri, as in template.yaml.
+    expect(orgFunctionStatements.filter((statement) => statement.conditional).flatMap((statement) => statement.actions)).toEqual(['s3:GetObject']);
   });
 
   it('grants the member role exactly the ECS and Config actions the code calls, and no sts', () => {
@@ -203,7 +204,22 @@ describe('IAM scoping', () => {
 
   it('grants the function role its ECS, Config and log actions under every parameter value', () => {
     const conditional = functionStatements.filter((statement) => statement.conditional).flatMap((statement) => statement.actions);
-    expect(conditional).toEqual(['sts:AssumeRole']);
+    expect(conditional.sort()).toEqual(['s3:GetObject', 'sts:AssumeRole']);
+  });
+
+  it.each([
+    ['function role', () => functionStatements, () => functionRole],
+    ['organization function role', () => orgFunctionStatements, () => undefined],
+  ] as const)('lets the %s read only the exceptions object ExceptionsS3Uri names, and only when it is set', (_name, statements, role) => {
+    const read = statements().filter((statement) => statement.actions.includes('s3:GetObject'));
+    expect(read).toHaveLength(1);
+    expect(read[0]?.conditional).toBe(true);
+    expect(read[0]?.actions).toEqual(['s3:GetObject']);
+    expect(read[0]?.resources).toEqual([
+      { 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${Object}', { Object: { 'Fn::Select': [1, { 'Fn::Split': ['s3://', { Ref: 'ExceptionsS3Uri' }] }] } }] },
+    ]);
+    const r = role();
+    if (r) expect(JSON.stringify(at(properties(r, 'RuleFunctionRole'), 'Policies'))).toContain('"Fn::If":["HasExceptions",');
   });
 
   it('grants sts:AssumeRole only when ExecutionRoleName is set, and only on that role name', () => {

@@ -196,10 +196,17 @@ describe('template.yaml: the single-account Config rule', () => {
     expect(ruleProps.Scope).toEqual({ ComplianceResourceTypes: ['AWS::ECS::TaskDefinition'] });
   });
 
-  it('passes ExecutionRoleName only when it is set', () => {
+  it('passes ExecutionRoleName and ExceptionsS3Uri only when they are set', () => {
     expect(ruleProps.InputParameters).toEqual({
       ExecutionRoleName: { 'Fn::If': ['HasExecutionRoleName', { Ref: 'ExecutionRoleName' }, { Ref: 'AWS::NoValue' }] },
+      ExceptionsS3Uri: { 'Fn::If': ['HasExceptions', { Ref: 'ExceptionsS3Uri' }, { Ref: 'AWS::NoValue' }] },
     });
+  });
+
+  it('tells the function its concurrency cap, so that its environments together pace to EcsRateShare', () => {
+    const fn = properties(resource(template, 'RuleFunction', 'AWS::Serverless::Function'), 'RuleFunction');
+    expect(at(fn, 'Environment', 'Variables', 'RULE_CONCURRENCY')).toEqual({ 'Fn::If': ['HasReservedConcurrency', { Ref: 'ReservedConcurrency' }, 2] });
+    expect(at(template, 'Parameters', 'ReservedConcurrency', 'Default')).toBe(2);
   });
 });
 
