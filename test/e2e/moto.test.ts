@@ -205,7 +205,7 @@ describeWithMoto('the bundle against moto_server for ECS (Config from the simula
     await change('agent', 3);
     const deferred = await change('agent', 1);
 
-    expect(deferred).toMatchObject({ evaluations: [], deferred: 1 });
+    expect(deferred).toMatchObject({ sent: 0, deferred: 1 });
     expect(storedVerdicts(sim, MOTO_ACCOUNT, RULE_CHANGE)).toEqual({ 'cfg-agent-2': 'NON_COMPLIANT', 'cfg-agent-3': 'NOT_APPLICABLE' });
   });
 });
