@@ -247,9 +247,10 @@ function retryKind(error: unknown): 'throttling' | 'transient' | undefined {
     if (TRANSIENT_CODES.has(error.code) || status >= 500) return 'transient';
     return undefined;
   }
-  if (error instanceof S3ObjectTooLargeError || !(error instanceof Error)) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return error.name === 'TimeoutError' || (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) ? 'transient' : undefined;
+  if (error instanceof S3ObjectTooLargeError || typeof error !== 'object' || error === null) return undefined;
+  // Read by shape, not instanceof Error: errors from Node's own modules need not share this realm's Error (Jest's sandbox).
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'TimeoutError' || (typeof code === 'string' && TRANSIENT_NETWORK_CODES.has(code)) ? 'transient' : undefined;
 }
 
 async function attemptGet(r: Resolved, target: S3Target, input: GetObjectInput, timeoutMs: number): Promise<GetObjectOutput> {
