@@ -20,11 +20,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts moto_server and waits until it answers; stop() ends that process (by its pid) only. */
-export async function startMoto(timeoutMs = 30_000): Promise<Moto> {
+/**
+ * Starts moto_server and waits until it answers; stop() ends that process (by its pid) only.
+ * `env` adds to the environment, e.g. INITIAL_NO_AUTH_ACTION_COUNT to make moto check signatures.
+ */
+export async function startMoto(timeoutMs = 30_000, env: Record<string, string> = {}): Promise<Moto> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString('utf8')).slice(-4000);
