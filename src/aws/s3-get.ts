@@ -66,6 +66,12 @@ export interface ObjectGetter {
   destroy(): void;
 }
 
+/**
+ * The one AWS action this module calls. No SDK Command import shows it, so the IAM test's scanner
+ * (test/templates/helpers/sdk-calls.ts) reads it from here to check the function role's grants.
+ */
+export const SIGNED_REQUEST_ACTIONS = ['s3:GetObject'] as const;
+
 export const DEFAULT_MAX_ATTEMPTS = 3;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRY_BASE_DELAY_MS = 100;

@@ -83,6 +83,20 @@ describe('the SDK call scanner', () => {
     expect(scanSource(source)).toEqual([]);
   });
 
+  it('reads the actions a module that signs its own requests declares', () => {
+    const source = `
+      export const SIGNED_REQUEST_ACTIONS = ['s3:GetObject'] as const;
+      const other = ['s3:PutObject'];
+    `;
+    expect([...actionsOf(scanSource(source))]).toEqual(['s3:GetObject']);
+    expect(() => scanSource('export const SIGNED_REQUEST_ACTIONS = actions();')).toThrow(UnmappedSdkUsageError);
+    expect(() => scanSource("export const SIGNED_REQUEST_ACTIONS = ['s3:*'];")).toThrow(UnmappedSdkUsageError);
+  });
+
+  it('finds s3:GetObject in the signed S3 reader the function uses for the exceptions document', () => {
+    expect([...actionsOf(scanBundle(join(SRC, 'aws', 'exceptions-s3.ts')))]).toEqual(['s3:GetObject']);
+  });
+
   it('reports the credential helper that assumes a role as sts:AssumeRole', () => {
     const source = `import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';`;
     expect([...actionsOf(scanSource(source))]).toEqual(['sts:AssumeRole']);
