@@ -209,7 +209,8 @@ export function createObjectGetter(settings: ObjectGetterSettings = {}): ObjectG
   return {
     async get(input) {
       const r = resolve();
-      let target = s3Target(input.bucket, input.key, r.region, { ...(r.endpoint ? { endpoint: r.endpoint } : {}), ...(settings.forcePathStyle ? { forcePathStyle: true } : {}) });
+      const style = { ...(r.endpoint ? { endpoint: r.endpoint } : {}), ...(settings.forcePathStyle ? { forcePathStyle: true } : {}) };
+      let target = s3Target(input.bucket, input.key, r.region, style);
       let redirected = false;
       for (let attempt = 1; ; attempt++) {
         try {
@@ -219,7 +220,7 @@ export function createObjectGetter(settings: ObjectGetterSettings = {}): ObjectG
           if (bucketRegion && bucketRegion !== target.region && !redirected) {
             redirected = true;
             attempt--; // a redirect is not a failed attempt
-            target = s3Target(input.bucket, input.key, bucketRegion, { ...(r.endpoint ? { endpoint: r.endpoint } : {}), ...(settings.forcePathStyle ? { forcePathStyle: true } : {}) });
+            target = s3Target(input.bucket, input.key, bucketRegion, style);
             continue;
           }
           const retry = retryKind(error);
@@ -235,15 +236,9 @@ export function createObjectGetter(settings: ObjectGetterSettings = {}): ObjectG
   };
 }
 
-/** A redirect S3 explains with the bucket's Region (header, or <Region> in the error body). */
-class RegionRedirect extends S3ServiceError {
-  constructor(code: string, message: string, status: number, readonly bucketRegion: string, requestId?: string) {
-    super(code, message, status, requestId);
-  }
-}
-
+/** A redirect S3 explains with the bucket's Region: 301 PermanentRedirect, 307, or 400 from newer Regions. */
 function redirectRegion(error: unknown): string | undefined {
-  return error instanceof RegionRedirect ? error.bucketRegion : undefined;
+  return error instanceof S3ServiceError && [301, 307, 400].includes(error.$metadata.httpStatusCode) ? error.bucketRegion : undefined;
 }
 
 function retryKind(error: unknown): 'throttling' | 'transient' | undefined {
@@ -326,12 +321,11 @@ function xmlElement(xml: string, name: string): string | undefined {
   return match?.[1]?.replace(/&(amp|lt|gt|quot|apos);/g, (_m, entity: string) => XML_ENTITIES[entity] ?? '');
 }
 
-function s3Error(status: number, xml: string, bucketRegion: string | undefined, requestIdHeader: string | undefined): S3ServiceError {
+function s3Error(status: number, xml: string, bucketRegionHeader: string | undefined, requestIdHeader: string | undefined): S3ServiceError {
   const code = xmlElement(xml, 'Code') || `Http${status}`;
   const message = xmlElement(xml, 'Message') || `S3 answered HTTP ${status}`;
   const requestId = xmlElement(xml, 'RequestId') || requestIdHeader;
   // AuthorizationHeaderMalformed names the expected Region in the body rather than the header.
-  const region = bucketRegion || (status === 400 || status === 301 || status === 307 ? xmlElement(xml, 'Region') : undefined);
-  if (region && (status === 301 || status === 307 || status === 400)) return new RegionRedirect(code, message, status, region, requestId);
-  return new S3ServiceError(code, message, status, requestId);
+  const bucketRegion = bucketRegionHeader || xmlElement(xml, 'Region');
+  return new S3ServiceError(code, message, status, { ...(requestId ? { requestId } : {}), ...(bucketRegion ? { bucketRegion } : {}) });
 }

@@ -180,10 +180,13 @@ export class S3ServiceError extends RuleError {
   override name = 'S3ServiceError';
   readonly kind = 'S3ServiceError';
   readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string };
-  constructor(readonly code: string, message: string, httpStatusCode: number, requestId?: string) {
+  /** The bucket's Region, when S3 named it (x-amz-bucket-region, or <Region> in a redirect's body). */
+  readonly bucketRegion?: string;
+  constructor(readonly code: string, message: string, httpStatusCode: number, details: { requestId?: string; bucketRegion?: string } = {}) {
     super(message);
     this.name = code;
-    this.$metadata = { httpStatusCode, ...(requestId ? { requestId } : {}) };
+    this.$metadata = { httpStatusCode, ...(details.requestId ? { requestId: details.requestId } : {}) };
+    if (details.bucketRegion) this.bucketRegion = details.bucketRegion;
   }
 }
 
