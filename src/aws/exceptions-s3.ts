@@ -3,10 +3,10 @@
 // (GetObject with If-None-Match: 304 Not Modified means the kept copy is current).
 // Every failure becomes one ExceptionsReadError naming the URI and the cause: the rule then
 // reports nothing, never "no exceptions" and never "everything excepted".
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ExceptionsReadError, InvalidExceptionsDocumentError } from '../core/errors';
 import { validateExceptionsDocument, type ExceptionsDocument } from '../core/exceptions';
 import { parseS3Uri } from '../core/s3-uri';
+import { createObjectGetter, type ObjectGetter } from './s3-get';
 
 /** Far above any real document (a thousand entries is about 300 KB); guards the function's memory. */
 export const EXCEPTIONS_MAX_BYTES = 1024 * 1024;
@@ -25,8 +25,6 @@ export interface LoadOptions {
   readonly maxDays?: number;
 }
 
-type S3Sender = Pick<S3Client, 'send'>;
-
 interface Kept {
   readonly etag: string;
   readonly parsed: unknown;
@@ -34,13 +32,13 @@ interface Kept {
 
 /**
  * One per Lambda execution environment (module scope, created on first use): its cache is what
- * makes warm invocations cheap. The S3 client is the caller's, built with createExceptionsS3Client
- * or any S3Client configuration.
+ * makes warm invocations cheap. The getter is the caller's, built with createExceptionsS3Client
+ * (or createObjectGetter from ./s3-get).
  */
 export class ExceptionsReader {
   private readonly kept = new Map<string, Kept>();
 
-  constructor(private readonly s3: S3Sender) {}
+  constructor(private readonly s3: Pick<ObjectGetter, 'get'>) {}
 
   async load(uri: string, options: LoadOptions): Promise<LoadedExceptions> {
     try {
@@ -57,19 +55,13 @@ export class ExceptionsReader {
   private async fetch(uri: string): Promise<{ parsed: unknown; etag?: string; notModified: boolean }> {
     const { bucket, key } = parseS3Uri(uri);
     const kept = this.kept.get(uri);
-    let response;
-    try {
-      response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(kept ? { IfNoneMatch: kept.etag } : {}) }));
-    } catch (error) {
-      // The SDK throws for 304 with an inconsistent name ("304", "NotModified" or ""; aws-sdk-js-v3
-      // issues 3674 and 5860): the status code is the reliable signal.
-      if (kept && httpStatus(error) === 304) return { parsed: kept.parsed, etag: kept.etag, notModified: true };
-      throw error;
+    const response = await this.s3.get({ bucket, key, maxBytes: EXCEPTIONS_MAX_BYTES, ...(kept ? { ifNoneMatch: kept.etag } : {}) });
+    if (response.notModified) {
+      // 304 answers only an If-None-Match, which is sent only with a kept copy.
+      if (!kept) throw new InvalidExceptionsDocumentError(['S3 answered 304 Not Modified to a request without If-None-Match']);
+      return { parsed: kept.parsed, etag: kept.etag, notModified: true };
     }
-    if (response.ContentLength !== undefined && response.ContentLength > EXCEPTIONS_MAX_BYTES) {
-      throw new InvalidExceptionsDocumentError([`the object is ${response.ContentLength} bytes; at most ${EXCEPTIONS_MAX_BYTES} are read`]);
-    }
-    const text = (await response.Body?.transformToString('utf-8')) ?? '';
+    const text = response.body;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -77,37 +69,29 @@ export class ExceptionsReader {
       // The SyntaxError is not passed on: it quotes part of the object.
       throw new InvalidExceptionsDocumentError(['the object is not JSON (publish the YAML with: npm run exceptions -- publish FILE --to s3://...)']);
     }
-    if (response.ETag) this.kept.set(uri, { etag: response.ETag, parsed });
-    return { parsed, ...(response.ETag ? { etag: response.ETag } : {}), notModified: false };
+    if (response.etag) this.kept.set(uri, { etag: response.etag, parsed });
+    return { parsed, ...(response.etag ? { etag: response.etag } : {}), notModified: false };
   }
 }
 
 export interface ExceptionsS3ClientSettings {
   readonly region?: string;
   readonly maxAttempts?: number;
-  /**
-   * Path-style requests (http://host/bucket/key). Needed for local endpoints named by host name
-   * (http://localhost:4566); endpoints given as an IP address get path-style anyway.
-   */
+  /** Path-style on AWS endpoints too; custom endpoints (AWS_ENDPOINT_URL_S3...) are always path-style. */
   readonly forcePathStyle?: boolean;
 }
 
 /**
  * The function's own credentials (not the member account's role): the document lives in the
  * security team's bucket, readable by the rule's function, whichever account it evaluates.
- * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL are honoured as for the other clients.
+ * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL are honoured as for the other clients, and a bucket in
+ * another Region is followed (S3's redirect names it). Signed GetObject without @aws-sdk/client-s3,
+ * which would add about 150 KB to the bundle (see ./s3-get).
  */
-export function createExceptionsS3Client(settings: ExceptionsS3ClientSettings = {}): S3Client {
-  return new S3Client({
+export function createExceptionsS3Client(settings: ExceptionsS3ClientSettings = {}): ObjectGetter {
+  return createObjectGetter({
     ...(settings.region ? { region: settings.region } : {}),
-    ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts, retryMode: 'adaptive' } : {}),
+    ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
     ...(settings.forcePathStyle ? { forcePathStyle: true } : {}),
-    // The bucket's Region need not be the function's: follow S3's redirect instead of failing.
-    followRegionRedirects: true,
   });
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
-  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
 }

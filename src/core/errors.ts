@@ -173,3 +173,32 @@ export class ExceptionsReadError extends RuleError {
 export class CheckInputError extends RuleError {
   override name = 'CheckInputError';
 }
+
+/**
+ * S3 answered a request with an error status. `name` is S3's own error code from the XML body
+ * (NoSuchKey, NoSuchBucket, AccessDenied, SlowDown...), as on the SDK's S3 errors, so causeText
+ * reads "NoSuchKey: The specified key does not exist." and callers can match on the code; without
+ * a body (or a code in it) the name is `Http<status>`. The class name is spelled out in `kind`.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ */
+export class S3ServiceError extends RuleError {
+  override name = 'S3ServiceError';
+  readonly kind = 'S3ServiceError';
+  readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string };
+  /** The bucket's Region, when S3 named it (x-amz-bucket-region, or <Region> in a redirect's body). */
+  readonly bucketRegion?: string;
+  constructor(readonly code: string, message: string, httpStatusCode: number, details: { requestId?: string; bucketRegion?: string } = {}) {
+    super(message);
+    this.name = code;
+    this.$metadata = { httpStatusCode, ...(details.requestId ? { requestId: details.requestId } : {}) };
+    if (details.bucketRegion) this.bucketRegion = details.bucketRegion;
+  }
+}
+
+/** An S3 object is larger than the caller reads (by its Content-Length, or counted while reading). */
+export class S3ObjectTooLargeError extends RuleError {
+  override name = 'S3ObjectTooLargeError';
+  constructor(readonly maxBytes: number, readonly bytes?: number) {
+    super(`the object is ${bytes !== undefined ? `${bytes} bytes` : `more than ${maxBytes} bytes`}; at most ${maxBytes} are read`);
+  }
+}

@@ -41,10 +41,11 @@ async function waitUntilAnswering(url: string, moto: ChildProcess, log: () => st
   throw new Error(`moto_server did not answer within ${timeoutMs} ms: ${log()}`);
 }
 
-export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
+/** `env`: extra variables for moto itself (e.g. INITIAL_NO_AUTH_ACTION_COUNT, which turns its signature check on). */
+export async function startMoto(timeoutMs = 30_000, env: Record<string, string> = {}): Promise<MotoServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   moto.stderr?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-4000);

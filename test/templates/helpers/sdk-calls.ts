@@ -73,6 +73,7 @@ function moduleOf(node: ts.Expression | undefined): string | undefined {
 export function scanSource(source: string, file = '<inline>.ts'): SdkCall[] {
   const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const imported: Array<{ identifier: string; module: string }> = [];
+  const declared: string[] = [];
   const namespaces = new Map<string, string>(); // local namespace name -> module
 
   const bindNames = (pattern: ts.BindingName, module: string): void => {
@@ -116,6 +117,8 @@ export function scanSource(source: string, file = '<inline>.ts'): SdkCall[] {
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       const expr = node.moduleReference.expression;
       if (ts.isStringLiteral(expr) && isSdkModule(expr.text) && !node.isTypeOnly) namespaces.set(node.name.text, expr.text);
+    } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === SIGNED_ACTIONS) {
+      for (const action of declaredActions(node.initializer, file)) declared.push(action);
     } else if (ts.isVariableDeclaration(node)) {
       const module = moduleOf(node.initializer);
       if (module !== undefined && isSdkModule(module)) bindNames(node.name, module);
@@ -132,7 +135,28 @@ export function scanSource(source: string, file = '<inline>.ts'): SdkCall[] {
     const action = actionFor(module, identifier, file);
     if (action !== undefined) calls.push({ action, identifier, module, file });
   }
+  for (const action of declared) calls.push({ action, identifier: SIGNED_ACTIONS, module: file, file });
   return calls;
+}
+
+/**
+ * A module that signs AWS requests itself (src/aws/s3-get.ts) makes calls no SDK import shows; it
+ * declares them in a constant of this name, a literal array of "service:Action" strings.
+ */
+export const SIGNED_ACTIONS = 'SIGNED_REQUEST_ACTIONS';
+
+function declaredActions(initializer: ts.Expression | undefined, file: string): string[] {
+  let expr = initializer;
+  while (expr !== undefined && (ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) || ts.isParenthesizedExpression(expr))) expr = expr.expression;
+  if (expr === undefined || !ts.isArrayLiteralExpression(expr)) {
+    throw new UnmappedSdkUsageError(`${file}: ${SIGNED_ACTIONS} must be a literal array of "service:Action" strings`);
+  }
+  return expr.elements.map((element) => {
+    if (!ts.isStringLiteralLike(element) || !/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(element.text)) {
+      throw new UnmappedSdkUsageError(`${file}: ${SIGNED_ACTIONS} must list "service:Action" string literals only`);
+    }
+    return element.text;
+  });
 }
 
 function typescriptFiles(dir: string): string[] {

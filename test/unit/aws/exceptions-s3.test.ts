@@ -1,13 +1,11 @@
-// The S3 adapter against the simulator's S3 (real SDK, real 304s), plus aws-sdk-client-mock for
-// answers the simulator does not give.
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-
+// The exceptions reader against the simulator's S3 through the signed getter (real HTTP, real
+// 304s), plus a stub getter for answers the simulator does not give.
 import { createExceptionsS3Client, EXCEPTIONS_MAX_BYTES, ExceptionsReader } from '../../../src/aws/exceptions-s3';
+import { createObjectGetter, type GetObjectInput, type GetObjectOutput, type ObjectGetter } from '../../../src/aws/s3-get';
 import { ExceptionsReadError, InvalidExceptionsDocumentError } from '../../../src/core/errors';
 import { canonicalExceptionsJson, validateExceptionsDocument } from '../../../src/core/exceptions';
 import { startSimulator, type Simulator } from '../../../tools/simulator';
-import { ACCOUNT_A, CENTRAL, CREDS_A, CREDS_CENTRAL, clientConfig, scenarioWithBucket } from '../../simulator/helpers';
+import { ACCOUNT_A, CENTRAL, CREDS_A, CREDS_B, CREDS_CENTRAL, scenarioWithBucket } from '../../simulator/helpers';
 
 const NOW = new Date('2026-12-02T12:00:00Z');
 const BUCKET = 'sec-exceptions';
@@ -42,12 +40,12 @@ async function readFailure(promise: Promise<unknown>): Promise<ExceptionsReadErr
 
 describe('exceptions document from S3', () => {
   let sim: Simulator;
-  let s3: S3Client;
+  let s3: ObjectGetter;
 
   beforeAll(async () => {
     sim = await startSimulator({ scenario: scenarioWithBucket({ name: BUCKET, readers: [ACCOUNT_A] }) });
     // The rule reads with the function's own credentials (here: an account the bucket lets read).
-    s3 = new S3Client(clientConfig(sim.url, CREDS_A));
+    s3 = createObjectGetter({ endpoint: sim.url, region: 'us-east-1', credentials: CREDS_A, maxAttempts: 1 });
   });
   afterAll(async () => {
     s3.destroy();
@@ -100,7 +98,7 @@ describe('exceptions document from S3', () => {
 
   it('fails naming AccessDenied when the function may not read the bucket', async () => {
     sim.putObject(BUCKET, KEY, published(entry('EX-1')));
-    const outsider = new S3Client(clientConfig(sim.url, { accessKeyId: 'AKIABBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b' }));
+    const outsider = createObjectGetter({ endpoint: sim.url, region: 'us-east-1', credentials: CREDS_B, maxAttempts: 1 });
     try {
       expect((await readFailure(new ExceptionsReader(outsider).load(URI, { now: NOW }))).message).toContain('AccessDenied');
     } finally {
@@ -142,6 +140,23 @@ describe('exceptions document from S3', () => {
     expect(sim.counters().totalCalls).toBe(0);
   });
 
+  it('refuses an object over 1 MiB (S3ObjectTooLargeError from its Content-Length)', async () => {
+    sim.putObject(BUCKET, KEY, ' '.repeat(EXCEPTIONS_MAX_BYTES + 1));
+    const error = await readFailure(new ExceptionsReader(s3).load(URI, { now: NOW }));
+    expect(error.message).toContain(`S3ObjectTooLargeError: the object is ${EXCEPTIONS_MAX_BYTES + 1} bytes; at most ${EXCEPTIONS_MAX_BYTES} are read`);
+  });
+
+  it('reads an object of exactly 1 MiB', async () => {
+    const text = published(entry('EX-1'));
+    sim.putObject(BUCKET, KEY, text + ' '.repeat(EXCEPTIONS_MAX_BYTES - Buffer.byteLength(text)));
+    expect((await new ExceptionsReader(s3).load(URI, { now: NOW })).document.exceptions).toHaveLength(1);
+  });
+
+  it('fails on an empty object', async () => {
+    sim.putObject(BUCKET, KEY, '');
+    expect((await readFailure(new ExceptionsReader(s3).load(URI, { now: NOW }))).message).toContain('not JSON');
+  });
+
   it('reads through a client from createExceptionsS3Client pointed at a local endpoint (AWS_ENDPOINT_URL_S3)', async () => {
     sim.putObject(BUCKET, KEY, published(entry('EX-1')));
     const saved = { ...process.env };
@@ -158,35 +173,43 @@ describe('exceptions document from S3', () => {
 });
 
 describe('exceptions document from S3: answers the simulator does not give', () => {
-  // Mocks every S3Client's send (the prototype): created here, restored after, so the simulator tests above use the real one.
-  let s3Mock: ReturnType<typeof mockClient>;
-  beforeAll(() => {
-    s3Mock = mockClient(S3Client);
-  });
-  afterEach(() => s3Mock.reset());
-  afterAll(() => s3Mock.restore());
-  const body = (text: string) => ({ transformToString: async () => text }) as never;
+  /** A getter answering from a script, recording what it was asked. */
+  const scripted = (...answers: GetObjectOutput[]) => {
+    const inputs: GetObjectInput[] = [];
+    const getter = {
+      get: async (input: GetObjectInput): Promise<GetObjectOutput> => {
+        inputs.push(input);
+        const answer = answers.shift();
+        if (!answer) throw new Error('no more scripted answers');
+        return answer;
+      },
+    };
+    return { getter, inputs };
+  };
 
-  it('treats a 304 as not modified whatever name the SDK gives the error', async () => {
-    const text = published(entry('EX-1'));
-    for (const name of ['304', 'NotModified', '']) {
-      s3Mock.reset();
-      s3Mock.on(GetObjectCommand).resolvesOnce({ Body: body(text), ETag: '"e1"' }).rejectsOnce(Object.assign(new Error('UnknownError'), { name, $metadata: { httpStatusCode: 304 } }));
-      const reader = new ExceptionsReader(new S3Client({}));
-      await reader.load(URI, { now: NOW });
-      expect((await reader.load(URI, { now: NOW })).notModified).toBe(true);
-      expect(s3Mock.commandCalls(GetObjectCommand)[1]?.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, IfNoneMatch: '"e1"' });
-    }
+  it('asks with the kept ETag and the 1 MiB cap, and uses the kept copy on 304', async () => {
+    const { getter, inputs } = scripted({ notModified: false, body: published(entry('EX-1')), etag: '"e1"' }, { notModified: true });
+    const reader = new ExceptionsReader(getter);
+    expect((await reader.load(URI, { now: NOW })).notModified).toBe(false);
+    const again = await reader.load(URI, { now: NOW });
+    expect(again).toMatchObject({ notModified: true, etag: '"e1"' });
+    expect(again.document.exceptions.map((e) => e.id)).toEqual(['EX-1']);
+    expect(inputs).toEqual([
+      { bucket: BUCKET, key: KEY, maxBytes: EXCEPTIONS_MAX_BYTES },
+      { bucket: BUCKET, key: KEY, maxBytes: EXCEPTIONS_MAX_BYTES, ifNoneMatch: '"e1"' },
+    ]);
   });
 
-  it('refuses an object over 1 MiB before reading it', async () => {
-    s3Mock.on(GetObjectCommand).resolves({ Body: body('{}'), ContentLength: EXCEPTIONS_MAX_BYTES + 1, ETag: '"big"' });
-    const error = await readFailure(new ExceptionsReader(new S3Client({})).load(URI, { now: NOW }));
-    expect(error.message).toContain(`the object is ${EXCEPTIONS_MAX_BYTES + 1} bytes`);
+  it('keeps nothing from an answer without an ETag (the next read asks afresh)', async () => {
+    const { getter, inputs } = scripted({ notModified: false, body: published(entry('EX-1')) }, { notModified: false, body: published(entry('EX-2')) });
+    const reader = new ExceptionsReader(getter);
+    expect((await reader.load(URI, { now: NOW })).etag).toBeUndefined();
+    expect((await reader.load(URI, { now: NOW })).document.exceptions.map((e) => e.id)).toEqual(['EX-2']);
+    expect(inputs[1]?.ifNoneMatch).toBeUndefined();
   });
 
-  it('fails on an empty object', async () => {
-    s3Mock.on(GetObjectCommand).resolves({ Body: body(''), ETag: '"empty"' });
-    expect((await readFailure(new ExceptionsReader(new S3Client({})).load(URI, { now: NOW }))).message).toContain('not JSON');
+  it('fails on a 304 it did not ask for', async () => {
+    const { getter } = scripted({ notModified: true });
+    expect((await readFailure(new ExceptionsReader(getter).load(URI, { now: NOW }))).message).toContain('304 Not Modified to a request without If-None-Match');
   });
 });

@@ -11,6 +11,7 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import { parse } from 'yaml';
 
 import { ExceptionsReader } from '../../../src/aws/exceptions-s3';
+import { createObjectGetter } from '../../../src/aws/s3-get';
 import { exceptionsCommand, type S3ClientOptions } from '../../../src/cli/exceptions';
 import { startSimulator, type Simulator } from '../../../tools/simulator';
 import { onPath, startMoto, type MotoServer } from '../../helpers/moto-server';
@@ -233,8 +234,14 @@ describe('exceptions publish', () => {
       expect(stored?.body.toString('utf8')).toBe(readFileSync(fixture('valid.published.json'), 'utf8'));
       expect(stored?.contentType).toBe('application/json');
       expect(result.stdout).toContain(`published to ${URI}: ETag ${stored?.etag}`);
-      const loaded = await new ExceptionsReader(client()).load(URI, { now: new Date('2026-12-02T00:00:00Z') });
-      expect(loaded.document.exceptions.map((e) => e.id)).toEqual(['EX-12', 'EX-13', 'EX-14']);
+      // Read back as the rule reads it: the signed getter, not the SDK client that wrote it.
+      const getter = createObjectGetter({ endpoint: sim.url, region: 'us-east-1', credentials: CREDS_CENTRAL, maxAttempts: 1 });
+      try {
+        const loaded = await new ExceptionsReader(getter).load(URI, { now: new Date('2026-12-02T00:00:00Z') });
+        expect(loaded.document.exceptions.map((e) => e.id)).toEqual(['EX-12', 'EX-13', 'EX-14']);
+      } finally {
+        getter.destroy();
+      }
     });
 
     it('exits 1 naming the destination and the S3 error when the upload fails', async () => {
