@@ -340,11 +340,11 @@ function printSweep(s: SweepResult): void {
 
 /** `--change-burst [--quick] [--update-docs]`: the change-event burst measurement (tools/bench/change-burst.ts). */
 async function changeBurstMain(argv: readonly string[]): Promise<number> {
-  const quick = argv.includes('--quick');
-  const shapes = [
-    { clusters: 20, tasks: 100_000, revisions: 20_000 },
-    { clusters: 200, tasks: 100_000, revisions: 20_000 },
-  ].slice(0, quick ? 1 : 2);
+  // --burst-clusters 20,200 (default both; --quick: 20 only). Every point has 100,000 tasks and 20,000 revisions.
+  const flag = argv.indexOf('--burst-clusters');
+  const clusterCounts = flag >= 0 ? String(argv[flag + 1]).split(',').map(Number) : argv.includes('--quick') ? [20] : [20, 200];
+  if (clusterCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--burst-clusters takes cluster counts, e.g. 20,200');
+  const shapes = clusterCounts.map((clusters) => ({ clusters, tasks: 100_000, revisions: 20_000 }));
   // 1 and the templates' default ReservedConcurrency (RULE_CONCURRENCY), which is 2.
   const concurrencies = [1, 2];
   const points: BurstPointResult[] = [];

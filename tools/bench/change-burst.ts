@@ -123,10 +123,13 @@ export async function runChangeBurstPoint(
       // Each burst starts from a quiet account: full buckets.
       sim.setThrottling(false);
       sim.setThrottling(true);
-      bursts.push(await burst(sim, events, c, point));
+      const b = await burst(sim, events, c, point);
+      process.stderr.write(`  concurrency ${c}: ${b.clusterResourceCalls} cluster-resource calls, ${b.throttled} throttled, ${b.wallSeconds.toFixed(1)} s\n`);
+      bursts.push(b);
     }
 
     // The next periodic sweep, then every verdict Config holds against the oracle.
+    process.stderr.write('  the next periodic sweep...\n');
     process.env.RULE_CONCURRENCY = '1';
     sim.setThrottling(false);
     sim.setThrottling(true);
