@@ -8,7 +8,19 @@
  */
 import { statSync } from 'node:fs';
 
-import { ACCOUNTS, CENTRAL, FUNCTION_NAME, MEMBER, REGION, ROLE_NAME, arnOf, scenarioAccount, type DemoAccount, type DemoRevision } from './demo/organization';
+import {
+  ACCOUNTS,
+  CENTRAL,
+  EXCEPTIONS_S3_URI,
+  FUNCTION_NAME,
+  MEMBER,
+  REGION,
+  ROLE_NAME,
+  arnOf,
+  scenarioAccount,
+  type DemoAccount,
+  type DemoRevision,
+} from './demo/organization';
 import { applyLambdaEnvironment, captureOutput, loadHandler, type LambdaHandler } from './lib/handler-host';
 import {
   SIM_SECRET_PREFIX,
@@ -39,6 +51,9 @@ interface Summary {
   staleResolved?: number;
   unchanged?: number;
   deferred?: number;
+  exceptedInUse?: number;
+  exceptionsExpiringSoon?: number;
+  exceptionsExpired?: number;
 }
 
 const out = (line = ''): void => {
@@ -129,6 +144,8 @@ class Demo {
       configRuleName: account.configRuleName,
       resultToken: this.sim.issueResultToken(account.accountId, account.configRuleName),
       ...(roleName ? { executionRoleName: roleName } : {}),
+      // One conformance-pack parameter: every account's rule reads the same document.
+      exceptionsS3Uri: EXCEPTIONS_S3_URI,
     };
   }
 
@@ -161,6 +178,10 @@ class Demo {
     const stale = summary.staleResolved ? `: ${summary.staleResolved} stale` : '';
     const unchanged = summary.unchanged ? ` · ${summary.unchanged} unchanged, not sent again` : '';
     out(`${pad}sent ${summary.sent} (${breakdown(summary.byCompliance)}${stale})${unchanged}`);
+    if (summary.exceptedInUse || summary.exceptionsExpired) {
+      const expiring = summary.exceptionsExpiringSoon ? ` (${summary.exceptionsExpiringSoon} expiring soon)` : '';
+      out(`${pad}exceptions: ${plural(summary.exceptedInUse ?? 0, 'revision')} excepted${expiring}, ${summary.exceptionsExpired ?? 0} expired`);
+    }
     return summary;
   }
 
@@ -196,6 +217,10 @@ class Demo {
     const td = this.sim.state.home(account.accountId).taskDefinitions.get(arnOf(account, ref));
     const status = td?.status ?? 'unknown';
     const running = this.runningTasks(account, ref);
+    if (r.exception === 'expired' && compliance === 'NON_COMPLIANT') return 'pidMode host, in use; its exception expired';
+    if (r.exception && compliance === 'NOT_APPLICABLE' && running > 0) {
+      return r.exception === 'expiring' ? 'pidMode host, in use; exception expiring soon' : 'pidMode host, in use; exception granted';
+    }
     if (compliance === 'NON_COMPLIANT') {
       return status === 'ACTIVE' ? 'pidMode host, in use' : `${status} revision still running (managed rule misses it)`;
     }
@@ -268,13 +293,19 @@ class Demo {
       const id = `${r.family}:${r.revision}`;
       const actual = byId.get(id)?.complianceType ?? 'not evaluated';
       if (actual !== r.expected) this.fail(`${account.accountId} ${id}: expected ${r.expected}, Config shows ${actual}`);
+      const annotation = byId.get(id)?.annotation ?? '';
+      const said = r.exception === undefined ? true : r.exception === 'expired' ? / expired on /.test(annotation) : r.exception === 'expiring' ? /, expires (in \d+ days?|today): /.test(annotation) : !/, expires /.test(annotation);
+      if (r.exception !== undefined && (!annotation.startsWith('exception ') || !said)) this.fail(`${account.accountId} ${id}: the annotation does not say the exception is ${r.exception}`);
     }
     for (const id of byId.keys()) if (!known.has(id)) this.fail(`${account.accountId}: unexpected evaluation for ${id}`);
     // The simulator's oracle reads the decision table off the scenario itself.
     const scenario = this.scenarios.get(account.accountId);
+    // It knows nothing of exceptions: a valid or expiring one turns its NON_COMPLIANT into NOT_APPLICABLE.
+    const excepted = new Set(account.revisions.filter((r) => r.exception === 'valid' || r.exception === 'expiring').map((r) => `${r.family}:${r.revision}`));
     for (const truth of scenario ? expectedVerdicts(scenario) : []) {
+      const expected = excepted.has(truth.resourceId) && truth.expected === 'NON_COMPLIANT' ? 'NOT_APPLICABLE' : truth.expected;
       const actual = byId.get(truth.resourceId)?.complianceType ?? 'NOT_APPLICABLE';
-      if (actual !== truth.expected) this.fail(`${account.accountId} ${truth.resourceId}: oracle expects ${truth.expected}, Config shows ${actual}`);
+      if (actual !== expected) this.fail(`${account.accountId} ${truth.resourceId}: oracle expects ${expected}, Config shows ${actual}`);
     }
   }
 }
@@ -310,13 +341,15 @@ async function main(): Promise<number> {
       out(`${head}${account.label === 'central' ? `Lambda ${FUNCTION_NAME} · ` : ''}rule ${account.configRuleName}`);
       if (account.trusts) out(`${pad}role ${ROLE_NAME} trusts ${account.trusts}`);
       out(`${pad}clusters ${account.clusters.join(', ')} · ${plural(account.revisions.length, 'revision')} · ${plural(tasks, 'running task')}`);
+      if (account.label === 'central') out(`${pad}exceptions ${EXCEPTIONS_S3_URI} (security team's bucket; rule parameter ExceptionsS3Uri)`);
     }
     out();
 
     out('1. Config notifies changes to task definitions (central account)');
     const item = (ref: string) => latestItem(sim.state, CENTRAL.accountId, { arn: arnOf(CENTRAL, ref) });
     await demo.change('node-exporter:4 registered, running on prod-a and prod-b', changeEvent(demo.rule(CENTRAL), item('node-exporter:4')), 'change', 'NON_COMPLIANT');
-    await demo.change('payments-api:7 (item too large: fetched from Config)', oversizedEvent(demo.rule(CENTRAL), item('payments-api:7')), 'oversized', 'COMPLIANT');
+    // Fetched from Config, found pidMode task: a change event spends no ECS call on it, the periodic run decides.
+    await demo.change('payments-api:7 (item too large: fetched from Config)', oversizedEvent(demo.rule(CENTRAL), item('payments-api:7')), 'oversized', 'left to the periodic run');
     sim.deregisterTaskDefinition(CENTRAL.accountId, 'node-exporter:3');
     await demo.change('node-exporter:3 deregistered, 1 task still runs', changeEvent(demo.rule(CENTRAL), item('node-exporter:3')), 'change', 'NON_COMPLIANT');
     sim.deleteTaskDefinition(CENTRAL.accountId, 'legacy-agent:1');
@@ -328,6 +361,7 @@ async function main(): Promise<number> {
       configuration: null,
     });
     await demo.change('legacy-agent:1 deleted', changeEvent(demo.rule(CENTRAL), deleted), 'change', 'NOT_APPLICABLE');
+    await demo.change('datadog-agent:9 registered, excepted by EX-12', changeEvent(demo.rule(CENTRAL), item('datadog-agent:9')), 'change', 'NOT_APPLICABLE');
     out();
 
     out('2. Periodic runs (ScheduledNotification), one per account');

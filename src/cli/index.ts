@@ -2,10 +2,11 @@
 // Command; the action sets process.exitCode and the process exits by itself (so output flushes).
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check';
+import { exceptionsCommand } from './exceptions';
 import { PACKAGE_VERSION } from './package-info';
 
 /** Registering a command is one line here. */
-export const COMMANDS: ReadonlyArray<() => Command> = [checkCommand];
+export const COMMANDS: ReadonlyArray<() => Command> = [checkCommand, exceptionsCommand];
 
 /** Usage errors and crashes: never 0 (passed) or 1 (findings), so CI cannot mistake them. */
 export const FAILURE_EXIT_CODE = 2;

@@ -64,6 +64,23 @@ describe('dist/cli.js', () => {
     expect(cli('--version').stdout.trim()).toBe(version);
   });
 
+  // --today: the fixture's dates are fixed; validate refuses expired entries, so evaluate as of a day they all hold.
+  it('exits 0 for a valid exceptions document (ecs-pidmode exceptions validate)', () => {
+    const run = cli('exceptions', 'validate', 'test/fixtures/exceptions/valid.yaml', '--today', '2026-12-01');
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+  });
+
+  it('exits 1 for an invalid exceptions document, naming the entry and the field', () => {
+    const run = cli('exceptions', 'validate', 'test/fixtures/exceptions/invalid.yaml', '--today', '2026-12-01');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('entry #2 (EX-21): field "expiry" is not a known field');
+  });
+
+  it('exits 2 on a usage error of the exceptions command', () => {
+    expect(cli('exceptions', 'validate').status).toBe(2);
+  });
+
   it('runs through the bin that npm links as ecs-pidmode', () => {
     const run = spawnSync(process.execPath, ['bin/ecs-pidmode.js', '--version'], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(run.stdout.trim()).toBe(version);

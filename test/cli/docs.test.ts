@@ -50,3 +50,13 @@ describe('docs/examples/github-actions-pidmode-check.yml', () => {
     expect(workflow.permissions['security-events']).toBe('write');
   });
 });
+
+describe('the exceptions example in README.md', () => {
+  const readme = read('README.md');
+  const section = readme.slice(readme.indexOf('## Exceptions'));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+
+  it('is the valid fixture that the unit tests and docs/exceptions.md use, so it cannot drift from what validate accepts', () => {
+    expect(example).toBe(read('test/fixtures/exceptions/valid.yaml'));
+  });
+});

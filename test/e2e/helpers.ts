@@ -65,6 +65,10 @@ export interface LambdaEnv {
   readonly ecsRateShare?: number;
   /** RULE_REFRESH_HOURS. */
   readonly refreshHours?: number;
+  /** RULE_EXCEPTIONS_WARN_DAYS. */
+  readonly exceptionsWarnDays?: number;
+  /** Emit metrics (EMF on stdout) instead of POWERTOOLS_METRICS_DISABLED; read them with captureOutput and emfMetrics. */
+  readonly metrics?: boolean;
 }
 
 // Everything the bundle or the SDK could read from the environment, saved and restored as one.
@@ -73,6 +77,7 @@ const MANAGED_ENV = [
   'AWS_ENDPOINT_URL_ECS',
   'AWS_ENDPOINT_URL_CONFIG_SERVICE',
   'AWS_ENDPOINT_URL_STS',
+  'AWS_ENDPOINT_URL_S3',
   'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
@@ -90,6 +95,9 @@ const MANAGED_ENV = [
   'RULE_ECS_CONCURRENCY',
   'RULE_ECS_RATE_SHARE',
   'RULE_REFRESH_HOURS',
+  'RULE_EXCEPTIONS_WARN_DAYS',
+  'RULE_EXCEPTIONS_MAX_DAYS',
+  'POWERTOOLS_METRICS_NAMESPACE',
   'POWERTOOLS_LOG_LEVEL',
   'POWERTOOLS_METRICS_DISABLED',
   'POWERTOOLS_DEV',
@@ -126,8 +134,9 @@ export function applyEnv(env: LambdaEnv): void {
   set('RULE_ECS_CONCURRENCY', env.ecsConcurrency);
   set('RULE_ECS_RATE_SHARE', env.ecsRateShare);
   set('RULE_REFRESH_HOURS', env.refreshHours);
+  set('RULE_EXCEPTIONS_WARN_DAYS', env.exceptionsWarnDays);
   set('POWERTOOLS_LOG_LEVEL', env.logLevel ?? 'SILENT');
-  set('POWERTOOLS_METRICS_DISABLED', 'true');
+  set('POWERTOOLS_METRICS_DISABLED', env.metrics ? 'false' : 'true');
 }
 
 export function restoreEnv(): void {
@@ -251,12 +260,12 @@ export function storedEvaluations(sim: Simulator, accountId: string, configRuleN
 }
 
 /** Calls the simulator counted for one account, service and operation (0 when none). */
-export function calls(counters: CountersSnapshot, accountId: string, service: 'ecs' | 'config' | 'sts', operation: string): number {
+export function calls(counters: CountersSnapshot, accountId: string, service: 'ecs' | 'config' | 'sts' | 's3', operation: string): number {
   return counters.calls[accountId]?.[service]?.[operation] ?? 0;
 }
 
 /** Every call the simulator counted for one account and service. */
-export function callsOf(counters: CountersSnapshot, accountId: string, service: 'ecs' | 'config' | 'sts'): Record<string, number> {
+export function callsOf(counters: CountersSnapshot, accountId: string, service: 'ecs' | 'config' | 'sts' | 's3'): Record<string, number> {
   return counters.calls[accountId]?.[service] ?? {};
 }
 
@@ -307,4 +316,26 @@ export async function captureOutput<T>(fn: () => Promise<T>): Promise<Captured<T
     out.mockRestore();
     err.mockRestore();
   }
+}
+
+/**
+ * Metric name -> value from the EMF documents in captured output (CloudWatch Embedded Metric
+ * Format: one JSON object per line with an `_aws` key; values sit at the top level).
+ */
+export function emfMetrics(output: string): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const doc = parsed as { _aws?: { CloudWatchMetrics?: Array<{ Metrics?: Array<{ Name: string }> }> } } & Record<string, unknown>;
+    for (const directive of doc._aws?.CloudWatchMetrics ?? []) {
+      for (const { Name } of directive.Metrics ?? []) if (typeof doc[Name] === 'number') metrics[Name] = doc[Name] as number;
+    }
+  }
+  return metrics;
 }

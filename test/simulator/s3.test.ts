@@ -37,13 +37,16 @@ describe('simulated S3 (exceptions document)', () => {
     }
   });
 
-  it('answers 304 Not Modified to If-None-Match with the current ETag, and the full object otherwise', async () => {
+  it('answers 304 Not Modified to If-None-Match with the current ETag, counted as such, and the full object otherwise', async () => {
     const client = s3(CREDS_A);
+    sim.resetCounters();
     const first = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }));
     const notModified = await rejectionOf(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY, IfNoneMatch: first.ETag })));
     expect((notModified.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(304);
     const other = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY, IfNoneMatch: '"0123"' }));
     expect(await other.Body?.transformToString()).toBe(BODY);
+    expect(sim.counters().calls[ACCOUNT_A]?.s3?.GetObject).toBe(3);
+    expect(sim.counters().notModified).toEqual({ [ACCOUNT_A]: { s3: { GetObject: 1 } } });
   });
 
   it('gives a new ETag once the object is replaced (HeadObject)', async () => {

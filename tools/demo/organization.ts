@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { canonicalExceptionsJson, validateExceptionsDocument } from '../../src/core/exceptions';
 import {
   SIM_SECRET_PREFIX,
   taskDefinitionArnOf,
@@ -20,6 +21,9 @@ export const FUNCTION_NAME = 'ecs-pid-mode-rule';
 
 export type Expected = 'NON_COMPLIANT' | 'COMPLIANT' | 'NOT_APPLICABLE' | 'not evaluated';
 
+/** What the security team's exceptions document says about a revision (EXCEPTIONS below). */
+export type ExceptionState = 'valid' | 'expiring' | 'expired';
+
 export interface DemoRevision {
   readonly family: string;
   readonly revision: number;
@@ -30,6 +34,8 @@ export interface DemoRevision {
   readonly image: string;
   /** Running tasks per cluster; `service` names the ECS service (absent: a standalone task). */
   readonly tasks?: readonly { cluster: string; count: number; service?: string }[];
+  /** Matched by an entry of the exceptions document, in this state. */
+  readonly exception?: ExceptionState;
   /** What the Config console shows at the end of the demo. */
   readonly expected: Expected;
 }
@@ -116,6 +122,37 @@ export const CENTRAL: DemoAccount = {
       tasks: [{ cluster: 'prod-a', count: 1 }],
       expected: 'NOT_APPLICABLE',
     },
+    // Security agents the security team granted exceptions to (EXCEPTIONS below).
+    {
+      family: 'datadog-agent',
+      revision: 9,
+      pidMode: 'host',
+      image: 'public.ecr.aws/datadog/agent:7.52.0',
+      tasks: [
+        { cluster: 'prod-a', count: 2, service: 'datadog-agent' },
+        { cluster: 'prod-b', count: 2, service: 'datadog-agent' },
+      ],
+      exception: 'valid',
+      expected: 'NOT_APPLICABLE',
+    },
+    {
+      family: 'falco-sensor',
+      revision: 4,
+      pidMode: 'host',
+      image: 'public.ecr.aws/falcosecurity/falco:0.37.1',
+      tasks: [{ cluster: 'prod-a', count: 2, service: 'falco-sensor' }],
+      exception: 'expiring',
+      expected: 'NOT_APPLICABLE',
+    },
+    {
+      family: 'sysdig-agent',
+      revision: 1,
+      pidMode: 'host',
+      image: 'quay.io/sysdig/agent:12.18.0',
+      tasks: [{ cluster: 'prod-b', count: 1, service: 'sysdig-agent' }],
+      exception: 'expired',
+      expected: 'NON_COMPLIANT',
+    },
     { family: 'debug-toolbox', revision: 1, pidMode: 'host', image: 'debug-toolbox:1.0.0', expected: 'not evaluated' },
     { family: 'legacy-agent', revision: 1, pidMode: 'host', status: 'INACTIVE', image: 'legacy-agent:0.9.7', expected: 'NOT_APPLICABLE' },
   ],
@@ -152,6 +189,25 @@ export const MEMBER: DemoAccount = {
 };
 
 export const ACCOUNTS: readonly DemoAccount[] = [CENTRAL, MEMBER];
+
+/** The security team's bucket, in the central account (the function reads it with its own credentials). */
+export const EXCEPTIONS_BUCKET = 'security-exceptions-demo';
+export const EXCEPTIONS_KEY = 'ecs-pidmode/exceptions.json';
+export const EXCEPTIONS_S3_URI = `s3://${EXCEPTIONS_BUCKET}/${EXCEPTIONS_KEY}`;
+
+/** The entries, with expiry dates relative to the day the demo runs so the three states never drift. */
+const EXCEPTION_ENTRIES = [
+  { id: 'EX-12', owner: 'secops@example.com', reason: 'Datadog agent daemon service reads host process metrics', ticket: 'SEC-1012', inDays: 120, family: 'datadog-agent' },
+  { id: 'EX-13', owner: 'runtime-security@example.com', reason: 'Falco sensor inspects host processes', ticket: 'SEC-1013', inDays: 9, family: 'falco-sensor' },
+  { id: 'EX-21', owner: 'platform@example.com', reason: 'Sysdig agent until the move to Falco', ticket: 'SEC-0931', inDays: -6, family: 'sysdig-agent' },
+] as const;
+
+/** The document as `npm run exceptions -- publish` writes it (canonical JSON), for a demo run at `now` (epoch seconds). */
+export function exceptionsDocument(now: number): string {
+  const day = (offset: number): string => new Date(Math.floor(now / 86_400 + offset) * 86_400_000).toISOString().slice(0, 10);
+  const exceptions = EXCEPTION_ENTRIES.map(({ inDays, ...entry }) => ({ ...entry, expires: day(inDays), accounts: [CENTRAL_ID] }));
+  return canonicalExceptionsJson(validateExceptionsDocument({ version: 1, exceptions }, { now: new Date(now * 1000) }));
+}
 
 export const arnOf = (account: DemoAccount, ref: string): string => {
   const [family, revision] = ref.split(':');
@@ -219,5 +275,8 @@ export function scenarioAccount(account: DemoAccount, now: number): ScenarioAcco
     roles: account.trusts ? [{ name: ROLE_NAME, trustedAccounts: [account.trusts] }] : [],
     clusters,
     taskDefinitions,
+    ...(account.label === 'central'
+      ? { buckets: [{ name: EXCEPTIONS_BUCKET, objects: [{ key: EXCEPTIONS_KEY, body: exceptionsDocument(now), contentType: 'application/json' }] }] }
+      : {}),
   };
 }

@@ -10,6 +10,8 @@ export interface CountersSnapshot {
   throttledTotal: number;
   faults: CallTable;
   faultsTotal: number;
+  /** S3 GetObject/HeadObject answered 304 Not Modified (If-None-Match named the current ETag): a reader's cache at work. */
+  notModified: CallTable;
   /** Error code -> count, for every error answered (client, server, throttling, injected). */
   errorsByCode: Record<string, number>;
   /** Requests refused before an account was known (bad or missing credentials). */
@@ -42,6 +44,7 @@ export class Counters {
       throttledTotal: 0,
       faults: {},
       faultsTotal: 0,
+      notModified: {},
       errorsByCode: {},
       unauthenticated: 0,
       evaluationsStored: 0,
@@ -64,6 +67,10 @@ export class Counters {
   fault(account: string, service: string, operation: string): void {
     this.data.faultsTotal += 1;
     bump(this.data.faults, account, service, operation);
+  }
+
+  notModified(account: string, service: string, operation: string): void {
+    bump(this.data.notModified, account, service, operation);
   }
 
   error(code: string): void {

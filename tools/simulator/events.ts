@@ -13,6 +13,8 @@ export interface RuleRef {
   readonly resultToken: string;
   /** Sent as the rule parameter ExecutionRoleName (cross-account). */
   readonly executionRoleName?: string;
+  /** Sent as the rule parameter ExceptionsS3Uri (s3://bucket/key of the exceptions document). */
+  readonly exceptionsS3Uri?: string;
   readonly region?: string;
 }
 
@@ -37,7 +39,10 @@ function envelope(rule: RuleRef, invoking: object, eventLeftScope = false): Conf
   return {
     version: '1.0',
     invokingEvent: JSON.stringify(invoking),
-    ruleParameters: JSON.stringify(rule.executionRoleName ? { ExecutionRoleName: rule.executionRoleName } : {}),
+    ruleParameters: JSON.stringify({
+      ...(rule.executionRoleName ? { ExecutionRoleName: rule.executionRoleName } : {}),
+      ...(rule.exceptionsS3Uri ? { ExceptionsS3Uri: rule.exceptionsS3Uri } : {}),
+    }),
     resultToken: rule.resultToken,
     eventLeftScope,
     executionRoleArn: `arn:aws:iam::${rule.accountId}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,

@@ -304,6 +304,7 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
       await admit('s3', operation, principal, scope.region);
       const headers = { 'if-none-match': header(req, 'if-none-match'), 'content-type': header(req, 'content-type'), 'content-encoding': header(req, 'content-encoding') };
       const answer = s3.handle(principal.accountId, method, url.pathname, headers, Buffer.from(body, 'utf8'));
+      if (answer.status === 304) counters.notModified(principal.accountId, 's3', operation);
       res.writeHead(answer.status, { ...answer.headers, 'x-amz-request-id': requestId, ...(answer.body ? {} : { 'content-length': answer.headers['content-length'] ?? '0' }) });
       res.end(method === 'HEAD' ? undefined : answer.body);
     } catch (error) {

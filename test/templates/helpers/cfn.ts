@@ -14,6 +14,7 @@ export const TEMPLATE_FILES = [
   'deploy/member-role.yaml',
   'deploy/org/member-account.yaml',
   'deploy/org/code-bucket.yaml',
+  'deploy/org/exceptions-bucket.yaml',
 ] as const;
 
 export function parseCfnYaml(text: string): unknown {
