@@ -28,6 +28,8 @@ const cliOptions = {
   target: 'node20',
   format: 'cjs',
   banner: { js: '#!/usr/bin/env node' },
+  // Loaded on demand by `exceptions publish --execute` only (a dependency, so installed with the CLI).
+  external: ['@aws-sdk/client-s3'],
   logLevel: 'warning',
 };
 

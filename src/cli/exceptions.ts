@@ -4,7 +4,9 @@
 // Not part of the Lambda bundle: this is the only place a YAML parser is imported.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+// Types only: the S3 client (1.5 MB bundled) is loaded by `publish --execute` alone, so every other
+// command (check, validate...) starts fast. scripts/build.mjs keeps it external to dist/cli.js.
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDocument } from 'yaml';
 import { InvalidExceptionsDocumentError } from '../core/errors';
@@ -43,12 +45,22 @@ const defaults: ExceptionsCliDependencies = {
     process.exitCode = code;
   },
   now: () => new Date(),
-  s3Client: (options) =>
-    new S3Client({
-      ...(options.profile ? { profile: options.profile } : {}),
-      ...(options.region ? { region: options.region } : {}),
-      followRegionRedirects: true,
-    }),
+  s3Client: (options) => {
+    let client: Promise<S3Client> | undefined;
+    return {
+      send: async (command: Parameters<S3Client['send']>[0]) => {
+        client ??= import('@aws-sdk/client-s3').then(
+          ({ S3Client: Client }) =>
+            new Client({
+              ...(options.profile ? { profile: options.profile } : {}),
+              ...(options.region ? { region: options.region } : {}),
+              followRegionRedirects: true,
+            }),
+        );
+        return (await client).send(command);
+      },
+    } as Pick<S3Client, 'send'>;
+  },
 };
 
 /** A document read from a YAML file, with the SHA-256 of the bytes as committed. */
@@ -163,6 +175,7 @@ export function exceptionsCommand(overrides: Partial<ExceptionsCliDependencies> 
         const s3 = deps.s3Client({ ...(options.profile ? { profile: options.profile } : {}), ...(options.region ? { region: options.region } : {}) });
         let result;
         try {
+          const { PutObjectCommand } = await import('@aws-sdk/client-s3');
           result = await s3.send(new PutObjectCommand(input));
         } catch (error) {
           throw new CliProblem([`publish to ${options.to} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`]);
