@@ -22,7 +22,7 @@ useBundle();
 
 const A = '888888888888';
 const arn = (family: string): string => taskDefinitionArn(A, family, 1);
-const RULES = ['pid-denied', 'pid-denied-change', 'pid-5xx', 'pid-failed-some', 'pid-failed-always', 'pid-config-denied', 'pid-undescribed'] as const;
+const RULES = ['pid-denied', 'pid-denied-change', 'pid-5xx', 'pid-put-5xx', 'pid-failed-some', 'pid-failed-always', 'pid-config-denied', 'pid-undescribed'] as const;
 
 /** What a complete sweep of the account reports (ghost:1 is not recorded by Config: reported under its ARN). */
 const FULL = {
@@ -194,6 +194,19 @@ it('reports what it established when an unrecorded running revision cannot be de
   );
   const { [arn('ghost')]: _undetermined, ...established } = FULL;
   expect(storedVerdicts(sim, A, RULE)).toEqual(established);
+});
+
+it('names the operation, the batch and the cause when PutEvaluations keeps failing with 5xx, and reports nothing it was not told is stored', async () => {
+  const RULE = 'pid-put-5xx';
+  sim.addFault({ service: 'config', operation: 'PutEvaluations', error: 'ServiceUnavailable' });
+  try {
+    const error = await rejectionOf(invokeFresh(envFor(sim, A), scheduledEvent(ruleRef(sim, A, RULE), nowSeconds())));
+    expect(error.name).toBe('AwsCallError');
+    expect(error.message).toMatch(/^PutEvaluations failed for batch 1 of 1 \(\d+ evaluation\(s\); 0 reported before it\): ServiceUnavailable/);
+    expect(sim.evaluations(A, RULE)).toEqual([]);
+  } finally {
+    sim.clearFaults();
+  }
 });
 
 describe('FailedEvaluations', () => {

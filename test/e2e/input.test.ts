@@ -123,6 +123,48 @@ const BAD_INPUT: readonly BadInput[] = [
     name: 'InvalidConfigurationItemError',
     message: /^Task definition "svc-1" has an unrecognised pidMode value$/,
   },
+  ...(['resourcedeleted', ' ResourceDeleted', 'Deleted'] as const).map((status) => ({
+    label: `configurationItemStatus ${JSON.stringify(status)} (not one of Config's values, compared exactly)`,
+    event: () => withInvoking((i) => ((i.configurationItem as Record<string, unknown>).configurationItemStatus = status)),
+    name: 'InvalidEventError',
+    message: /^invokingEvent\.configurationItem\.configurationItemStatus ".*" is not one of OK, ResourceDiscovered, ResourceNotRecorded, ResourceDeleted, ResourceDeletedNotRecorded$/,
+  })),
+  ...([' ', '\t', 'svc\u0007-1', ' svc-1'] as const).map((resourceId) => ({
+    label: `resourceId ${JSON.stringify(resourceId)}`,
+    event: () => withInvoking((i) => ((i.configurationItem as Record<string, unknown>).resourceId = resourceId)),
+    name: 'InvalidEventError',
+    message: /^invokingEvent\.configurationItem\.resourceId must be 1-768 characters without surrounding whitespace or control characters/,
+  })),
+  {
+    label: 'a 1 MB resourceId (quoted capped, not echoed whole)',
+    event: () => withInvoking((i) => ((i.configurationItem as Record<string, unknown>).resourceId = `x${' '.repeat(1_000_000)}`)),
+    name: 'InvalidEventError',
+    message: /^invokingEvent\.configurationItem\.resourceId must be .{0,300}\(1000001 characters\)"\)$/,
+  },
+  {
+    label: 'a capture time that is not ISO 8601',
+    event: () => withInvoking((i) => ((i.configurationItem as Record<string, unknown>).configurationItemCaptureTime = 'Tue, 01 Dec 2026 10:00:00 GMT')),
+    name: 'InvalidEventError',
+    message: /^invokingEvent\.configurationItem\.configurationItemCaptureTime is not an ISO 8601 time/,
+  },
+  {
+    label: 'a capture time a year ahead (it would lock in its verdict)',
+    event: () => withInvoking((i) => ((i.configurationItem as Record<string, unknown>).configurationItemCaptureTime = new Date(Date.now() + 365 * 86_400_000).toISOString())),
+    name: 'InvalidEventError',
+    message: /configurationItemCaptureTime ".*" is more than 15 minutes in the future$/,
+  },
+  {
+    label: 'an empty configuration object',
+    event: () => withInvoking((i) => ((i.configurationItem as Record<string, unknown>).configuration = {})),
+    name: 'InvalidConfigurationItemError',
+    message: /^Configuration item "svc-1" has no configuration$/,
+  },
+  {
+    label: 'an item whose ARN names another revision than its configuration',
+    event: () => withInvoking((i) => ((i.configurationItem as Record<string, unknown>).ARN = taskDefinitionArn(A, 'svc', 2))),
+    name: 'InvalidConfigurationItemError',
+    message: /names two revisions/,
+  },
 ];
 
 describe('bad input', () => {
