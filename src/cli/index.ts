@@ -3,9 +3,10 @@
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check';
 import { PACKAGE_VERSION } from './package-info';
+import { scanCommand } from './scan';
 
 /** Registering a command is one line here. */
-export const COMMANDS: ReadonlyArray<() => Command> = [checkCommand];
+export const COMMANDS: ReadonlyArray<() => Command> = [checkCommand, scanCommand];
 
 /** Usage errors and crashes: never 0 (passed) or 1 (findings), so CI cannot mistake them. */
 export const FAILURE_EXIT_CODE = 2;
