@@ -1,24 +1,11 @@
 // The environment the CLI's AWS clients read (SDK default configuration), pointed at a local
 // endpoint with given keys and nothing else: no shared config files, no instance metadata.
 import { join } from 'node:path';
+import { MANAGED_ENV } from '../e2e/helpers';
 import { REPO_ROOT } from './helpers';
 
-const NAMES = [
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_ECS',
-  'AWS_ENDPOINT_URL_CONFIG_SERVICE',
-  'AWS_ENDPOINT_URL_STS',
-  'AWS_ENDPOINT_URL_S3',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-] as const;
+// Everything the SDK could read from the environment (the e2e helpers' list), cleared first.
+const NAMES = [...MANAGED_ENV, 'AWS_ENDPOINT_URL_S3'] as const;
 
 export interface AwsEnv {
   readonly endpoint?: string;
