@@ -6,15 +6,24 @@ import type { Deadline } from './core/deadline';
 import { exceptionMetrics, exceptVerdict, type AppliedException, type ExceptionScope, type ExceptionsDocument } from './core/exceptions';
 import type { RuleError } from './core/errors';
 import type { MessageType, ParsedEvent } from './core/event';
-import type { AccountTarget, ComplianceType, Evaluation, PidMode, Verdict } from './core/types';
+import type { AccountTarget, ComplianceType, Evaluation, PidMode, RevisionDetail, Verdict } from './core/types';
 
 export interface RunLog {
   info(message: string, attributes: Record<string, unknown>): void;
   warn(message: string, attributes: Record<string, unknown>): void;
 }
 
-/** Where established evaluations go: PutEvaluations for the Lambda, a collector for a dry run. */
-export type Reporter = (clients: AwsClients, event: ParsedEvent, evaluations: readonly Evaluation[]) => Promise<void>;
+/**
+ * Where established evaluations go: PutEvaluations for the Lambda, a collector for a dry run or a
+ * scan. `details` says which revision each evaluation stands for and how it is used, when the path
+ * knows (the sweep does); PutEvaluations ignores it, so what Config receives does not change.
+ */
+export type Reporter = (
+  clients: AwsClients,
+  event: ParsedEvent,
+  evaluations: readonly Evaluation[],
+  details?: ReadonlyMap<Evaluation, RevisionDetail>,
+) => Promise<void>;
 
 export interface RunDependencies {
   clientsFor(target: AccountTarget): Promise<AwsClients>;
@@ -44,6 +53,12 @@ export interface ExceptionsSource {
 /** What one run needs beyond the event: the exceptions in force (none when ExceptionsS3Uri is not set). */
 export interface RunScope {
   readonly exceptions?: ExceptionScope;
+  /**
+   * Whether the sweep reads what the rule reported before (GetComplianceDetailsByConfigRule), to
+   * clean up stale results and skip unchanged ones. 'config' (the default) for the Lambda. 'none'
+   * for a scan, which has no Config rule: every in-use verdict is returned, none is called stale.
+   */
+  readonly previous?: 'config' | 'none';
 }
 
 /**
@@ -117,9 +132,15 @@ export interface RunOutcome {
   readonly failure?: RuleError;
 }
 
-export async function report(clients: AwsClients, event: ParsedEvent, evaluations: readonly Evaluation[], deps: RunDependencies): Promise<void> {
+export async function report(
+  clients: AwsClients,
+  event: ParsedEvent,
+  evaluations: readonly Evaluation[],
+  deps: RunDependencies,
+  details?: ReadonlyMap<Evaluation, RevisionDetail>,
+): Promise<void> {
   if (evaluations.length === 0) return;
-  if (deps.report) return deps.report(clients, event, evaluations);
+  if (deps.report) return deps.report(clients, event, evaluations, details);
   await putEvaluations(clients.config, evaluations, { resultToken: event.rule.resultToken, testMode: event.rule.testMode, ...deps.put });
 }
 

@@ -22,7 +22,7 @@ import type { ParsedEvent } from './core/event';
 import { resendDecision, RESEND } from './core/resend';
 import { isTaskDefinitionArn, parsePidMode } from './core/revision';
 import { minimumSweepSeconds } from './core/token-bucket';
-import { COMPLIANCE, TASK_DEFINITION_TYPE, type Evaluation, type PidMode } from './core/types';
+import { COMPLIANCE, TASK_DEFINITION_TYPE, type Evaluation, type PidMode, type RevisionDetail } from './core/types';
 import { Excepter, report, resourceKey, summarize, type RunDependencies, type RunOutcome, type RunScope } from './run-context';
 
 /** Config reads of deleted resources' history at once (Config's APIs have their own rate limits). */
@@ -33,12 +33,12 @@ const LOG_SAMPLE = 20;
 export async function runSweep(event: ParsedEvent, at: Date, clients: AwsClients, deps: RunDependencies, scope: RunScope = {}): Promise<RunOutcome> {
   const discovery = await discover(clients, deps);
   const complete = discovery.failures.length === 0 && !discovery.interrupted;
-  const identified = await identify(event, clients, discovery, complete, deps);
+  const identified = await identify(event, clients, discovery, complete, deps, scope.previous ?? 'config');
   const excepter = new Excepter(scope.exceptions);
   const decided = decideInUse(event, at, discovery, identified, deps, excepter);
-  const cleaned = complete ? cleanUp(at, discovery, identified) : { evaluations: [], staleResolved: 0, deletedResolved: 0, unresolved: 0 };
+  const cleaned = complete ? cleanUp(at, discovery, identified) : { evaluations: [], details: new Map(), staleResolved: 0, deletedResolved: 0, unresolved: 0 };
   const evaluations = [...decided.evaluations, ...cleaned.evaluations];
-  await report(clients, event, evaluations, deps);
+  await report(clients, event, evaluations, deps, new Map([...decided.details, ...cleaned.details]));
 
   const summary = summarize(event, evaluations, {
     clusters: discovery.clusterCount,
@@ -108,7 +108,14 @@ interface Identified {
   readonly failure?: RuleError;
 }
 
-async function identify(event: ParsedEvent, clients: AwsClients, discovery: DiscoveryResult, complete: boolean, deps: RunDependencies): Promise<Identified> {
+async function identify(
+  event: ParsedEvent,
+  clients: AwsClients,
+  discovery: DiscoveryResult,
+  complete: boolean,
+  deps: RunDependencies,
+  previousFrom: 'config' | 'none',
+): Promise<Identified> {
   const arns = [...discovery.usage.keys()].sort();
   const running = (arn: string | undefined): arn is string => arn !== undefined && discovery.usage.has(arn);
 
@@ -117,8 +124,10 @@ async function identify(event: ParsedEvent, clients: AwsClients, discovery: Disc
   for (const row of await lookupRecordedRevisions(clients.config, 'arn', arns)) recorded.set(row.arn, row);
 
   // What this rule reported before: candidates for stale results, and verdicts that need not be re-sent.
+  // A scan has no rule, hence nothing before: the look-ups below then have nothing to look up.
   const previous = new Map<string, ReportedResult>();
-  for (const result of await listReportedResults(clients.config, event.rule.configRuleName)) {
+  const reported = previousFrom === 'config' ? await listReportedResults(clients.config, event.rule.configRuleName) : [];
+  for (const result of reported) {
     previous.set(resourceKey(result.resourceType, result.resourceId), result);
   }
 
@@ -217,6 +226,7 @@ function recordedPidMode(row: RecordedRevision, configuration: { pidMode: unknow
 
 interface Decided {
   readonly evaluations: Evaluation[];
+  readonly details: Map<Evaluation, RevisionDetail>;
   readonly nonCompliantInUse: number;
   readonly unchanged: number;
   readonly refreshed: number;
@@ -226,6 +236,7 @@ interface Decided {
 
 function decideInUse(event: ParsedEvent, at: Date, discovery: DiscoveryResult, identified: Identified, deps: RunDependencies, excepter: Excepter): Decided {
   const evaluations: Evaluation[] = [];
+  const details = new Map<Evaluation, RevisionDetail>();
   const undetermined: string[] = [];
   let nonCompliantInUse = 0;
   let unchanged = 0;
@@ -251,15 +262,19 @@ function decideInUse(event: ParsedEvent, at: Date, discovery: DiscoveryResult, i
       continue;
     }
     if (resend === RESEND.refresh) refreshed += 1;
-    evaluations.push({ ...verdict, resourceType, resourceId, orderingTimestamp: at });
+    const evaluation: Evaluation = { ...verdict, resourceType, resourceId, orderingTimestamp: at };
+    evaluations.push(evaluation);
+    const usage = discovery.usage.get(arn);
+    details.set(evaluation, { taskDefinitionArn: arn, pidMode, ...(usage ? { usage } : {}) });
   }
-  return { evaluations, undetermined, nonCompliantInUse, unchanged, refreshed };
+  return { evaluations, details, undetermined, nonCompliantInUse, unchanged, refreshed };
 }
 
 // ------------------------------------------------------------------------------------ clean up
 
 interface Cleaned {
   readonly evaluations: Evaluation[];
+  readonly details: Map<Evaluation, RevisionDetail>;
   readonly staleResolved: number;
   readonly deletedResolved: number;
   readonly unresolved: number;
@@ -269,6 +284,7 @@ interface Cleaned {
 function cleanUp(at: Date, discovery: DiscoveryResult, identified: Identified): Cleaned {
   const inUseKeys = new Set([...identified.inUse.values()].map((i) => resourceKey(i.resourceType, i.resourceId)));
   const evaluations: Evaluation[] = [];
+  const details = new Map<Evaluation, RevisionDetail>();
   let staleResolved = 0;
   let deletedResolved = 0;
   let unresolved = 0;
@@ -288,11 +304,13 @@ function cleanUp(at: Date, discovery: DiscoveryResult, identified: Identified): 
         ? fitAnnotation(`Reported under its AWS Config resource ID ${now.resourceId} now`)
         : undefined;
     if (!annotation) continue;
-    evaluations.push({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation, resourceType: result.resourceType, resourceId: result.resourceId, orderingTimestamp: at });
+    const evaluation: Evaluation = { complianceType: COMPLIANCE.NOT_APPLICABLE, annotation, resourceType: result.resourceType, resourceId: result.resourceId, orderingTimestamp: at };
+    evaluations.push(evaluation);
+    details.set(evaluation, { taskDefinitionArn: arn });
     staleResolved += 1;
     if (deleted) deletedResolved += 1;
   }
-  return { evaluations, staleResolved, deletedResolved, unresolved };
+  return { evaluations, details, staleResolved, deletedResolved, unresolved };
 }
 
 // ------------------------------------------------------------------------------------ report

@@ -17,12 +17,16 @@ export class AccountClients {
   private readonly buckets = new Map<string, Record<EcsBucket, TokenBucket>>();
   private roles: RoleCredentialCache | undefined;
 
-  constructor(private readonly settings: RuleSettings) {}
+  /** `profile`: a named profile for every client (the CLI's --profile); the Lambda uses its role. */
+  constructor(
+    private readonly settings: RuleSettings,
+    private readonly options: { readonly profile?: string } = {},
+  ) {}
 
   async clientsFor(target: AccountTarget): Promise<AwsClients> {
     const { roleArn, region } = target;
     if (roleArn) {
-      this.roles ??= new RoleCredentialCache(createStsClient({ region, maxAttempts: this.settings.maxAttempts }, this.calls));
+      this.roles ??= new RoleCredentialCache(createStsClient({ region, maxAttempts: this.settings.maxAttempts, ...this.profile() }, this.calls));
       // Assume now, so a denied role fails the invocation with its ARN before any other call.
       await this.roles.get(roleArn);
     }
@@ -43,7 +47,7 @@ export class AccountClients {
         {
           region,
           maxAttempts: this.settings.maxAttempts,
-          ...(roleArn && roles ? { credentials: () => roles.get(roleArn) } : {}),
+          ...(roleArn && roles ? { credentials: () => roles.get(roleArn) } : this.profile()),
         },
         this.calls,
         buckets,
@@ -57,6 +61,10 @@ export class AccountClients {
     }
     this.clients.set(key, clients);
     return clients;
+  }
+
+  private profile(): { profile?: string } {
+    return this.options.profile ? { profile: this.options.profile } : {};
   }
 }
 

@@ -16,6 +16,8 @@ export type Credentials = ECSClientConfig['credentials'];
 export interface ClientSettings {
   readonly region?: string;
   readonly credentials?: Credentials;
+  /** A named profile of the shared config files (the CLI's --profile); the default chain otherwise. */
+  readonly profile?: string;
   /** SDK attempts per call. ECS's buckets are shared with every caller in the account, so a
    *  sweep must ride out throttling longer than the SDK default of 3 attempts allows. */
   readonly maxAttempts: number;
@@ -64,6 +66,7 @@ export function createAwsClients(settings: ClientSettings, counter: CallCounter,
   const common = {
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
     maxAttempts: settings.maxAttempts,
     retryMode: 'adaptive',
   };
@@ -77,6 +80,7 @@ export function createAwsClients(settings: ClientSettings, counter: CallCounter,
 export function createStsClient(settings: Omit<ClientSettings, 'credentials'>, counter: CallCounter): STSClient {
   const sts = new STSClient({
     ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
     maxAttempts: settings.maxAttempts,
     retryMode: 'adaptive',
   });

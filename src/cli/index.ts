@@ -4,9 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check';
 import { exceptionsCommand } from './exceptions';
 import { PACKAGE_VERSION } from './package-info';
+import { remediateCommand } from './remediate';
+import { scanCommand } from './scan';
 
 /** Registering a command is one line here. */
-export const COMMANDS: ReadonlyArray<() => Command> = [checkCommand, exceptionsCommand];
+export const COMMANDS: ReadonlyArray<() => Command> = [checkCommand, scanCommand, remediateCommand, exceptionsCommand];
 
 /** Usage errors and crashes: never 0 (passed) or 1 (findings), so CI cannot mistake them. */
 export const FAILURE_EXIT_CODE = 2;

@@ -50,6 +50,17 @@ export interface Evaluation extends Verdict {
   readonly orderingTimestamp: Date;
 }
 
+/**
+ * What a sweep knows about an evaluated revision beyond what PutEvaluations sends. Handed to a
+ * Reporter beside the evaluations (never sent to Config): front ends such as the CLI's scan show it.
+ */
+export interface RevisionDetail {
+  readonly taskDefinitionArn: string;
+  /** For in-use revisions: the pidMode the verdict was decided on, and the usage seen. */
+  readonly pidMode?: PidMode;
+  readonly usage?: RevisionUsage;
+}
+
 /** The account and Region an invocation evaluates. */
 export interface AccountTarget {
   readonly accountId: string;

@@ -1,12 +1,16 @@
 // The built CLI (dist/cli.js) end to end, run as a user runs it, and the Lambda bundle kept free of it.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import buildOptions from '../../scripts/build-options.json';
 import { version } from '../../package.json';
+import { startSimulator } from '../../tools/simulator';
+import { keysFor } from '../e2e/helpers';
+import { awsEnvVars } from './aws-env';
 import { FIXTURES, REPO_ROOT } from './helpers';
+import { cliScenario } from './cli-scenario';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -87,11 +91,47 @@ describe('dist/cli.js', () => {
   });
 });
 
+/** Asynchronously: the simulator answering the CLI runs in this process. */
+function cliAsync(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...base, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('dist/cli.js scan and remediate against the simulator', () => {
+  it('sets the exit code (1 findings, 2 usage error) and never prints container environment values', async () => {
+    const sim = await startSimulator({ scenario: cliScenario(), throttling: false });
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-pidmode-dist-'));
+    try {
+      const env = awsEnvVars({ endpoint: sim.url, credentials: keysFor('111111111111') });
+      const scan = await cliAsync(['scan', '--only', 'non-compliant'], env);
+      expect(scan.status).toBe(1);
+      expect(scan.stdout).toContain('cfg-agent-1');
+      const plan = await cliAsync(['remediate', '--plan', '--out', join(dir, 'plan')], env);
+      expect(plan.status).toBe(1);
+      expect(plan.stdout).toContain('aws ecs update-service --cluster prod --service agent --task-definition agent --region us-east-1');
+      for (const run of [scan, plan]) expect(run.stdout + run.stderr).not.toContain('SIMSECRET-');
+      expect((await cliAsync(['scan', '--output', 'xml'], env)).status).toBe(2);
+      expect((await cliAsync(['remediate', '--plan'], env)).status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await sim.stop();
+    }
+  }, 30_000);
+});
+
 describe('the Lambda bundle', () => {
-  it('contains no CLI code: nothing from src/cli, src/check, commander or yaml', async () => {
+  it('contains no CLI code: nothing from src/cli, src/check, the remediation plan, commander or yaml', async () => {
     const result = await build({ ...(buildOptions as object), absWorkingDir: REPO_ROOT, write: false, metafile: true, logLevel: 'silent' });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((input) => input.startsWith('src/handler'))).toBe(true);
-    expect(inputs.filter((input) => /^src\/(cli|check)\/|node_modules\/(commander|yaml)\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /^src\/(cli|check)\/|^src\/core\/remediation|^src\/aws\/(ecs-remediation|caller-identity)|node_modules\/(commander|yaml)\//.test(input))).toEqual([]);
   });
 });

@@ -72,7 +72,7 @@ export interface LambdaEnv {
 }
 
 // Everything the bundle or the SDK could read from the environment, saved and restored as one.
-const MANAGED_ENV = [
+export const MANAGED_ENV = [
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_ECS',
   'AWS_ENDPOINT_URL_CONFIG_SERVICE',

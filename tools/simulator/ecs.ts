@@ -4,7 +4,7 @@
  */
 import type { CallContext, JsonOperation } from './context';
 import { AwsError } from './errors';
-import { parseTaskDefinitionRef, taskArnOf, taskDefinitionArnOf } from './model';
+import { parseTaskDefinitionRef, serviceArnOf, taskArnOf, taskDefinitionArnOf, type ScenarioTag } from './model';
 import { decodePageToken, page } from './pagination';
 import { optInteger, optString, optStringList, type JsonInput } from './params';
 import type { ClusterRecord, RegionState, TaskDefinitionRecord, TaskRecord } from './state';
@@ -279,7 +279,7 @@ const describeClusters: JsonOperation = (ctx: CallContext, input) => {
       registeredContainerInstancesCount: 0,
       runningTasksCount: running,
       pendingTasksCount: pending,
-      activeServicesCount: 0,
+      activeServicesCount: servicesOf(ctx.rs, cluster).size,
       statistics: [],
       tags: [],
       settings: [],
@@ -290,6 +290,178 @@ const describeClusters: JsonOperation = (ctx: CallContext, input) => {
   return { clusters, failures };
 };
 
+// ------------------------------------------------------------------------------------ services
+// A service is what the scenario declares in a cluster plus every task group "service:<name>" among
+// its tasks (ECS gives a service's tasks that group). Its deployments are the revisions its tasks
+// with desiredStatus RUNNING run: PRIMARY for the service's revision, ACTIVE for the others (a
+// rolling update in progress).
+
+interface ServiceView {
+  name: string;
+  arn: string;
+  taskDefinition?: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  launchType: string;
+  tags: ScenarioTag[];
+  createdAt: number;
+  deployments: Array<{ taskDefinition: string; running: number; pending: number }>;
+}
+
+const revisionNumber = (arn: string): number => parseTaskDefinitionRef(arn)?.revision ?? 0;
+
+const servicesOf = (rs: RegionState, cluster: ClusterRecord): Map<string, ServiceView> => {
+  // service name -> revision -> { running, pending }
+  const counts = new Map<string, Map<string, { running: number; pending: number }>>();
+  for (const task of cluster.tasks) {
+    if (!task.group.startsWith('service:') || task.desiredStatus !== 'RUNNING' || task.lastStatus === 'STOPPED') continue;
+    const name = task.group.slice('service:'.length);
+    let byRevision = counts.get(name);
+    if (!byRevision) counts.set(name, (byRevision = new Map()));
+    const c = byRevision.get(task.taskDefinitionArn) ?? { running: 0, pending: 0 };
+    if (task.lastStatus === 'RUNNING') c.running += 1;
+    else c.pending += 1;
+    byRevision.set(task.taskDefinitionArn, c);
+  }
+  const names = [...cluster.services.keys(), ...[...counts.keys()].filter((n) => !cluster.services.has(n))];
+  const out = new Map<string, ServiceView>();
+  for (const name of names) {
+    const declared = cluster.services.get(name);
+    const byRevision = counts.get(name) ?? new Map<string, { running: number; pending: number }>();
+    const ranked = [...byRevision].sort(([a, x], [b, y]) => y.running + y.pending - (x.running + x.pending) || revisionNumber(b) - revisionNumber(a));
+    const primary = declared?.taskDefinitionArn ?? ranked[0]?.[0];
+    let running = 0;
+    let pending = 0;
+    for (const c of byRevision.values()) {
+      running += c.running;
+      pending += c.pending;
+    }
+    const revisions = primary ? [primary, ...ranked.map(([arn]) => arn).filter((arn) => arn !== primary)] : [];
+    out.set(name, {
+      name,
+      arn: serviceArnOf(rs.region, rs.accountId, cluster.name, name),
+      ...(primary ? { taskDefinition: primary } : {}),
+      desiredCount: declared?.desiredCount ?? running + pending,
+      runningCount: running,
+      pendingCount: pending,
+      launchType: declared?.launchType ?? 'EC2',
+      tags: declared?.tags ?? [],
+      createdAt: declared?.createdAt ?? 1_600_000_000,
+      deployments: revisions.map((arn) => ({ taskDefinition: arn, running: byRevision.get(arn)?.running ?? 0, pending: byRevision.get(arn)?.pending ?? 0 })),
+    });
+  }
+  return out;
+};
+
+const deploymentId = (serviceArn: string, index: number): string => {
+  let hash = 7;
+  for (const ch of serviceArn) hash = (hash * 31 + ch.charCodeAt(0)) % 1_000_000_007;
+  return `ecs-svc/${String(hash).padStart(10, '0')}${String(index).padStart(9, '0')}`;
+};
+
+const serviceJson = (cluster: ClusterRecord, service: ServiceView, withTags: boolean): Record<string, unknown> => ({
+  serviceArn: service.arn,
+  serviceName: service.name,
+  clusterArn: cluster.arn,
+  status: 'ACTIVE',
+  desiredCount: service.desiredCount,
+  runningCount: service.runningCount,
+  pendingCount: service.pendingCount,
+  launchType: service.launchType,
+  ...(service.taskDefinition ? { taskDefinition: service.taskDefinition } : {}),
+  deployments: service.deployments.map((d, i) => ({
+    id: deploymentId(service.arn, i),
+    status: i === 0 ? 'PRIMARY' : 'ACTIVE',
+    taskDefinition: d.taskDefinition,
+    desiredCount: i === 0 ? service.desiredCount : d.running + d.pending,
+    runningCount: d.running,
+    pendingCount: d.pending,
+    launchType: service.launchType,
+    createdAt: service.createdAt,
+    updatedAt: service.createdAt,
+    rolloutState: service.deployments.length > 1 ? 'IN_PROGRESS' : 'COMPLETED',
+  })),
+  schedulingStrategy: 'REPLICA',
+  deploymentController: { type: 'ECS' },
+  createdAt: service.createdAt,
+  events: [],
+  loadBalancers: [],
+  serviceRegistries: [],
+  placementConstraints: [],
+  placementStrategy: [],
+  ...(withTags ? { tags: service.tags.map((t) => ({ key: t.key, value: t.value })) } : {}),
+});
+
+/** Service name from a name or an ARN (arn:...:service/<cluster>/<name>, or the older arn:...:service/<name>). */
+const serviceNameOf = (rs: RegionState, cluster: ClusterRecord, ref: string): string | undefined => {
+  if (!ref.startsWith('arn:')) return ref;
+  const match = /^arn:aws:ecs:([^:]+):(\d{12}):service\/(?:([^/]+)\/)?([^/]+)$/.exec(ref);
+  if (!match || match[1] !== rs.region || match[2] !== rs.accountId || (match[3] ?? cluster.name) !== cluster.name) return undefined;
+  return match[4];
+};
+
+const listServices: JsonOperation = (ctx, input) => {
+  const cluster = resolveCluster(ctx.rs, optString(input, 'cluster'));
+  // "If maxResults isn't used, then ListServices returns up to 10 results" (ListServices reference).
+  const maxResults = optInteger(input, 'maxResults');
+  if (maxResults !== undefined && (maxResults < 1 || maxResults > 100)) throw invalidParameter('maxResults must be between 1 and 100.');
+  const launchType = optString(input, 'launchType');
+  if (launchType !== undefined && !LAUNCH_TYPES.includes(launchType)) throw invalidParameter(`Invalid launchType: ${launchType}`);
+  const schedulingStrategy = optString(input, 'schedulingStrategy');
+  if (schedulingStrategy !== undefined && schedulingStrategy !== 'REPLICA' && schedulingStrategy !== 'DAEMON') {
+    throw invalidParameter(`Invalid schedulingStrategy: ${schedulingStrategy}`);
+  }
+  const binding = `ecs:ListServices:${ctx.rs.accountId}:${ctx.rs.region}:${cluster.name}:${JSON.stringify([launchType, schedulingStrategy])}`;
+  const offset = decodePageToken(optString(input, 'nextToken'), binding, invalidToken);
+  const arns = [...servicesOf(ctx.rs, cluster).values()]
+    .filter((s) => (launchType === undefined || s.launchType === launchType) && (schedulingStrategy === undefined || schedulingStrategy === 'REPLICA'))
+    .map((s) => s.arn);
+  const result = page(arns, offset, maxResults ?? 10, binding);
+  return { serviceArns: result.items, ...(result.nextToken ? { nextToken: result.nextToken } : {}) };
+};
+
+const describeServices: JsonOperation = (ctx, input) => {
+  const cluster = resolveCluster(ctx.rs, optString(input, 'cluster'));
+  const refs = optStringList(input, 'services') ?? [];
+  if (refs.length === 0) throw invalidParameter('Services cannot be empty.');
+  if (refs.length > 10) throw invalidParameter('Too many services were provided. Maximum is 10.');
+  const include = optStringList(input, 'include') ?? [];
+  const unknownField = include.find((field) => field !== 'TAGS');
+  if (unknownField !== undefined) throw invalidParameter(`Invalid include field: ${unknownField}`);
+  const services = servicesOf(ctx.rs, cluster);
+  const found: Record<string, unknown>[] = [];
+  const failures: { arn: string; reason: string }[] = [];
+  for (const ref of refs) {
+    const name = serviceNameOf(ctx.rs, cluster, ref);
+    const service = name !== undefined ? services.get(name) : undefined;
+    if (!service) {
+      failures.push({ arn: ref.startsWith('arn:') ? ref : serviceArnOf(ctx.rs.region, ctx.rs.accountId, cluster.name, ref), reason: 'MISSING' });
+      continue;
+    }
+    found.push(serviceJson(cluster, service, include.includes('TAGS')));
+  }
+  return { services: found, failures };
+};
+
+/** Tags of services (the scenario's); clusters and task definitions carry none in this model. */
+const listTagsForResource: JsonOperation = (ctx, input) => {
+  const arn = optString(input, 'resourceArn');
+  if (arn === undefined || arn === '') throw invalidParameter('resourceArn is required.');
+  const { rs } = ctx;
+  // Unverified: the error ECS gives for an ARN that names nothing.
+  const notFound = (): AwsError => invalidParameter('The specified resource could not be found.');
+  const service = /^arn:aws:ecs:([^:]+):(\d{12}):service\/([^/]+)\/([^/]+)$/.exec(arn);
+  if (service) {
+    const cluster = service[1] === rs.region && service[2] === rs.accountId ? rs.clusters.get(service[3] as string) : undefined;
+    const found = cluster ? servicesOf(rs, cluster).get(service[4] as string) : undefined;
+    if (!found) throw notFound();
+    return { tags: found.tags.map((t) => ({ key: t.key, value: t.value })) };
+  }
+  if (rs.taskDefinitions.has(arn) || rs.clusterList.some((c) => c.arn === arn)) return { tags: [] };
+  throw notFound();
+};
+
 export const ECS_OPERATIONS: Readonly<Record<string, JsonOperation>> = {
   ListClusters: listClusters,
   DescribeClusters: describeClusters,
@@ -297,6 +469,9 @@ export const ECS_OPERATIONS: Readonly<Record<string, JsonOperation>> = {
   DescribeTasks: describeTasks,
   DescribeTaskDefinition: describeTaskDefinition,
   ListTaskDefinitions: listTaskDefinitions,
+  ListServices: listServices,
+  DescribeServices: describeServices,
+  ListTagsForResource: listTagsForResource,
 };
 
 /** The cluster a call addresses, for fault rules scoped to one cluster. */

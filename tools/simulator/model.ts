@@ -86,9 +86,32 @@ export interface ScenarioTask {
   startedAt?: number;
 }
 
+export interface ScenarioTag {
+  key: string;
+  value: string;
+}
+
+/**
+ * An ECS service. Services are also modelled without being declared: every task group
+ * "service:<name>" among a cluster's tasks is a service of that name. Declaring one sets what the
+ * tasks cannot tell (tags, desired count, the revision its PRIMARY deployment runs).
+ */
+export interface ScenarioService {
+  name: string;
+  /** Revision of the PRIMARY deployment. Default: the revision most of its running tasks run. */
+  taskDefinitionArn?: string;
+  /** Default: its running tasks. */
+  desiredCount?: number;
+  /** Default EC2. */
+  launchType?: LaunchType;
+  tags?: ScenarioTag[];
+  createdAt?: number;
+}
+
 export interface ScenarioCluster {
   name: string;
   tasks?: ScenarioTask[];
+  services?: ScenarioService[];
 }
 
 export interface ScenarioRole {
@@ -140,6 +163,9 @@ export const taskDefinitionArnOf = (
 
 export const clusterArnOf = (region: string, accountId: string, name: string): string =>
   `arn:aws:ecs:${region}:${accountId}:cluster/${name}`;
+
+export const serviceArnOf = (region: string, accountId: string, cluster: string, name: string): string =>
+  `arn:aws:ecs:${region}:${accountId}:service/${cluster}/${name}`;
 
 export const taskArnOf = (region: string, accountId: string, cluster: string, id: string): string =>
   `arn:aws:ecs:${region}:${accountId}:task/${cluster}/${id}`;

@@ -12,6 +12,8 @@ import {
   type Scenario,
   type ScenarioAccount,
   type ScenarioContainerDefinition,
+  type ScenarioService,
+  type ScenarioTag,
   type ScenarioTask,
   type ScenarioTaskDefinition,
   type TaskDefinitionStatus,
@@ -41,9 +43,20 @@ export interface ClusterRecord {
   arn: string;
   tasks: TaskRecord[];
   byId: Map<string, TaskRecord>;
+  /** Services declared in the scenario, by name; undeclared ones are derived from task groups (ecs.ts). */
+  services: Map<string, ServiceRecord>;
   /** Bumped on every task change so cached filtered listings know they are stale. */
   generation: number;
   listCache: Map<string, { generation: string; arns: string[] }>;
+}
+
+export interface ServiceRecord {
+  name: string;
+  taskDefinitionArn?: string;
+  desiredCount?: number;
+  launchType: LaunchType;
+  tags: ScenarioTag[];
+  createdAt: number;
 }
 
 export interface TaskDefinitionRecord {
@@ -244,6 +257,7 @@ export class SimState {
     for (const cluster of input.clusters ?? []) {
       const record = this.addCluster(home, cluster.name);
       for (const task of cluster.tasks ?? []) this.addTask(home, record, task);
+      for (const service of cluster.services ?? []) this.addService(home, record, service);
     }
   }
 
@@ -293,12 +307,35 @@ export class SimState {
       arn: clusterArnOf(rs.region, rs.accountId, name),
       tasks: [],
       byId: new Map(),
+      services: new Map(),
       generation: 0,
       listCache: new Map(),
     };
     rs.clusters.set(name, cluster);
     rs.clusterList.push(cluster);
     return cluster;
+  }
+
+  addService(rs: RegionState, cluster: ClusterRecord, input: ScenarioService): ServiceRecord {
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(input.name)) throw new Error(`invalid service name ${input.name}`);
+    if (cluster.services.has(input.name)) throw new Error(`duplicate service ${input.name} in cluster ${cluster.name}`);
+    if (input.taskDefinitionArn !== undefined && !rs.taskDefinitions.has(input.taskDefinitionArn)) {
+      throw new Error(`service ${input.name}: unknown task definition ${input.taskDefinitionArn}`);
+    }
+    if (input.desiredCount !== undefined && (!Number.isInteger(input.desiredCount) || input.desiredCount < 0)) {
+      throw new Error(`service ${input.name}: desiredCount must be a whole number`);
+    }
+    const service: ServiceRecord = {
+      name: input.name,
+      launchType: input.launchType ?? 'EC2',
+      tags: (input.tags ?? []).map((t) => ({ key: t.key, value: t.value })),
+      createdAt: input.createdAt ?? this.nowSeconds(),
+    };
+    if (input.taskDefinitionArn !== undefined) service.taskDefinitionArn = input.taskDefinitionArn;
+    if (input.desiredCount !== undefined) service.desiredCount = input.desiredCount;
+    cluster.services.set(input.name, service);
+    cluster.generation += 1;
+    return service;
   }
 
   addTask(rs: RegionState, cluster: ClusterRecord, input: ScenarioTask): TaskRecord {

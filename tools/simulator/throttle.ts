@@ -8,12 +8,13 @@ export interface BucketSpec {
   ratePerSecond: number;
 }
 
-export type EcsBucketName = 'clusterRead' | 'taskDefinitionRead' | 'clusterResourceRead';
+export type EcsBucketName = 'clusterRead' | 'taskDefinitionRead' | 'clusterResourceRead' | 'serviceRead';
 
 export const ECS_BUCKETS: Readonly<Record<EcsBucketName, BucketSpec>> = {
   clusterRead: { burst: 50, ratePerSecond: 20 },
   taskDefinitionRead: { burst: 50, ratePerSecond: 20 },
   clusterResourceRead: { burst: 100, ratePerSecond: 20 },
+  serviceRead: { burst: 100, ratePerSecond: 20 },
 };
 
 export const ECS_BUCKET_OF_OPERATION: Readonly<Record<string, EcsBucketName>> = {
@@ -23,6 +24,8 @@ export const ECS_BUCKET_OF_OPERATION: Readonly<Record<string, EcsBucketName>> = 
   ListTaskDefinitions: 'taskDefinitionRead',
   ListTasks: 'clusterResourceRead',
   DescribeTasks: 'clusterResourceRead',
+  ListServices: 'serviceRead',
+  DescribeServices: 'serviceRead',
 };
 
 export class TokenBucket {
