@@ -9,6 +9,7 @@ import type { AwsClients } from './aws/clients';
 import {
   listReportedResults,
   lookupRecordedRevisions,
+  lookupNotApplicableResults,
   lookupRevisionHistory,
   type RecordedRevision,
   type ReportedResult,
@@ -35,7 +36,7 @@ export async function runSweep(event: ParsedEvent, at: Date, clients: AwsClients
   const complete = discovery.failures.length === 0 && !discovery.interrupted;
   const identified = await identify(event, clients, discovery, complete, deps, scope.previous ?? 'config');
   const excepter = new Excepter(scope.exceptions);
-  const decided = decideInUse(event, at, discovery, identified, deps, excepter);
+  const decided = await recallExcepted(event, at, clients, decideInUse(event, at, discovery, identified, deps, excepter), deps, scope.previous ?? 'config');
   const cleaned = complete ? cleanUp(at, discovery, identified) : { evaluations: [], details: new Map(), staleResolved: 0, deletedResolved: 0, unresolved: 0 };
   const evaluations = [...decided.evaluations, ...cleaned.evaluations];
   await report(clients, event, evaluations, deps, new Map([...decided.details, ...cleaned.details]));
@@ -268,6 +269,38 @@ function decideInUse(event: ParsedEvent, at: Date, discovery: DiscoveryResult, i
     details.set(evaluation, { taskDefinitionArn: arn, pidMode, ...(usage ? { usage } : {}) });
   }
   return { evaluations, details, undetermined, nonCompliantInUse, unchanged, refreshed };
+}
+
+/**
+ * Decide, second part: an in-use revision is NOT_APPLICABLE only through an exception, and the
+ * earlier-results listing leaves NOT_APPLICABLE out. Its last result is looked up per resource, so
+ * that an unchanged exception is not re-sent (and billed) every run. A failed look-up only costs
+ * the re-send: the verdicts stand as decided.
+ */
+async function recallExcepted(event: ParsedEvent, at: Date, clients: AwsClients, decided: Decided, deps: RunDependencies, previousFrom: 'config' | 'none'): Promise<Decided> {
+  const excepted = decided.evaluations.filter((e) => e.complianceType === COMPLIANCE.NOT_APPLICABLE);
+  if (excepted.length === 0 || previousFrom !== 'config' || event.rule.testMode) return decided;
+  let earlier: Map<string, ReportedResult>;
+  try {
+    const found = await lookupNotApplicableResults(clients.config, event.rule.configRuleName, excepted, HISTORY_CONCURRENCY);
+    earlier = new Map(found.map((r) => [resourceKey(r.resourceType, r.resourceId), r]));
+  } catch (error) {
+    deps.log.warn('could not read the last result of excepted revisions; sending them again', { count: excepted.length, error: causeText(error) });
+    return decided;
+  }
+  let { unchanged, refreshed } = decided;
+  const evaluations = decided.evaluations.filter((e) => {
+    if (e.complianceType !== COMPLIANCE.NOT_APPLICABLE) return true;
+    const resend = resendDecision(earlier.get(resourceKey(e.resourceType, e.resourceId)), e, at, deps.refreshHours ?? 24);
+    if (resend === RESEND.unchanged) {
+      unchanged += 1;
+      decided.details.delete(e);
+      return false;
+    }
+    if (resend === RESEND.refresh) refreshed += 1;
+    return true;
+  });
+  return { ...decided, evaluations, unchanged, refreshed };
 }
 
 // ------------------------------------------------------------------------------------ clean up

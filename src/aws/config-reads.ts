@@ -4,7 +4,9 @@ import {
   ConfigServiceClient,
   GetResourceConfigHistoryCommand,
   paginateGetComplianceDetailsByConfigRule,
+  paginateGetComplianceDetailsByResource,
   paginateSelectResourceConfig,
+  type EvaluationResult,
 } from '@aws-sdk/client-config-service';
 import { AWS_BATCH_MAX, lookupQueries, type LookupField } from '../core/batch';
 import { mapSettled } from '../core/concurrency';
@@ -154,22 +156,63 @@ export async function listReportedResults(config: ConfigServiceClient, configRul
     );
     for await (const page of pages) {
       for (const result of page.EvaluationResults ?? []) {
-        const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
-        if (qualifier?.ResourceId && qualifier.ResourceType && result.ComplianceType) {
-          results.push({
-            resourceType: qualifier.ResourceType,
-            resourceId: qualifier.ResourceId,
-            complianceType: result.ComplianceType,
-            ...(result.Annotation ? { annotation: result.Annotation } : {}),
-            ...(result.ResultRecordedTime ? { recordedAt: result.ResultRecordedTime } : {}),
-          });
-        }
+        const reported = reportedResult(result);
+        if (reported) results.push(reported);
       }
     }
   } catch (cause) {
     throw new ConfigReadError(`GetComplianceDetailsByConfigRule failed for rule ${quote(configRuleName)}: ${causeText(cause)}`, { cause });
   }
   return results;
+}
+
+/**
+ * This rule's NOT_APPLICABLE results for a few resources, one call each: the listing above leaves
+ * NOT_APPLICABLE out (it would be every revision that ever stopped running), yet an in-use revision
+ * excepted by the exceptions document is reported NOT_APPLICABLE, and without its last result the
+ * sweep would re-send it (and bill it) every run.
+ */
+export async function lookupNotApplicableResults(
+  config: ConfigServiceClient,
+  configRuleName: string,
+  resources: ReadonlyArray<{ resourceType: string; resourceId: string }>,
+  concurrency: number,
+): Promise<ReportedResult[]> {
+  const outcomes = await mapSettled(resources, concurrency, async ({ resourceType, resourceId }) => {
+    const found: ReportedResult[] = [];
+    try {
+      const pages = paginateGetComplianceDetailsByResource(
+        { client: config },
+        { ResourceType: resourceType, ResourceId: resourceId, ComplianceTypes: [COMPLIANCE.NOT_APPLICABLE] },
+      );
+      for await (const page of pages) {
+        for (const result of page.EvaluationResults ?? []) {
+          // Every rule's result for the resource comes back: keep this rule's.
+          if (result.EvaluationResultIdentifier?.EvaluationResultQualifier?.ConfigRuleName !== configRuleName) continue;
+          const reported = reportedResult(result);
+          if (reported) found.push(reported);
+        }
+      }
+    } catch (cause) {
+      throw new ConfigReadError(`GetComplianceDetailsByResource failed for ${resourceType} ${quote(resourceId)}: ${causeText(cause)}`, { cause });
+    }
+    return found;
+  });
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.flatMap((o) => (o as PromiseFulfilledResult<ReportedResult[]>).value);
+}
+
+function reportedResult(result: EvaluationResult): ReportedResult | undefined {
+  const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
+  if (!qualifier?.ResourceId || !qualifier.ResourceType || !result.ComplianceType) return undefined;
+  return {
+    resourceType: qualifier.ResourceType,
+    resourceId: qualifier.ResourceId,
+    complianceType: result.ComplianceType,
+    ...(result.Annotation ? { annotation: result.Annotation } : {}),
+    ...(result.ResultRecordedTime ? { recordedAt: result.ResultRecordedTime } : {}),
+  };
 }
 
 function parseConfiguration(configuration: string | undefined, resourceId: string): unknown {

@@ -8,6 +8,7 @@ import { relativeExceptions } from '../helpers/fixtures';
 import {
   Lambda,
   accountWith,
+  calls,
   callsOf,
   captureOutput,
   emfMetrics,
@@ -164,10 +165,12 @@ describe('the periodic sweep', () => {
 
   // Documented cost (docs/exceptions.md): earlier results are listed for COMPLIANT and NON_COMPLIANT
   // only, so a NOT_APPLICABLE from an exception is never found "unchanged".
-  it('sends the excepted revisions again on the next run, and only them', async () => {
+  it('does not send the excepted revisions again while unchanged: their last NOT_APPLICABLE is read per resource', async () => {
     const RULE = 'pid-exc-sweep';
+    sim.resetCounters();
     const summary = await invokeFresh(envFor(sim, A), scheduledEvent(withExceptions(A, RULE), nowSeconds() + 60));
-    expect(summary).toMatchObject({ sent: 2, byCompliance: { COMPLIANT: 0, NON_COMPLIANT: 0, NOT_APPLICABLE: 2 }, unchanged: 3, exceptedInUse: 2 });
+    expect(summary).toMatchObject({ sent: 0, unchanged: 5, exceptedInUse: 2 });
+    expect(calls(sim.counters(), A, 'config', 'GetComplianceDetailsByResource')).toBe(2);
   });
 
   it('reports every host-mode revision in use NON_COMPLIANT without the ExceptionsS3Uri parameter', async () => {

@@ -1,6 +1,7 @@
 import {
   ConfigServiceClient,
   GetComplianceDetailsByConfigRuleCommand,
+  GetComplianceDetailsByResourceCommand,
   GetResourceConfigHistoryCommand,
   PutEvaluationsCommand,
   SelectResourceConfigCommand,
@@ -349,6 +350,24 @@ describe('simulated Config', () => {
       expect(filter.name).toBe('InvalidParameterValueException');
       const limit = await rejectionOf(config.send(new GetComplianceDetailsByConfigRuleCommand({ ConfigRuleName: RULE, Limit: 101 })));
       expect(limit.name).toBe('ValidationException');
+    });
+  });
+
+  describe('GetComplianceDetailsByResource', () => {
+    it("returns every rule's result for one resource, filtered by compliance type", async () => {
+      const ResultToken = sim.issueResultToken(ACCOUNT_A, RULE);
+      await config.send(new PutEvaluationsCommand({ ResultToken, Evaluations: [evaluation('r-one', { ComplianceType: 'NOT_APPLICABLE' }), evaluation('r-two')] }));
+      const out = await config.send(new GetComplianceDetailsByResourceCommand({ ResourceType: TD, ResourceId: 'r-one', ComplianceTypes: ['NOT_APPLICABLE'] }));
+      expect(out.EvaluationResults).toEqual([
+        expect.objectContaining({
+          EvaluationResultIdentifier: expect.objectContaining({ EvaluationResultQualifier: expect.objectContaining({ ConfigRuleName: RULE, ResourceType: TD, ResourceId: 'r-one' }) }),
+          ComplianceType: 'NOT_APPLICABLE',
+        }),
+      ]);
+      const none = await config.send(new GetComplianceDetailsByResourceCommand({ ResourceType: TD, ResourceId: 'r-one', ComplianceTypes: ['COMPLIANT'] }));
+      expect(none.EvaluationResults).toEqual([]);
+      const filter = await rejectionOf(config.send(new GetComplianceDetailsByResourceCommand({ ResourceType: TD, ResourceId: 'r-one', ComplianceTypes: ['INSUFFICIENT_DATA'] })));
+      expect(filter.name).toBe('InvalidParameterValueException');
     });
   });
 

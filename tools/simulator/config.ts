@@ -207,6 +207,29 @@ const getComplianceDetailsByConfigRule: JsonOperation = (ctx, input) => {
   };
 };
 
+/** Every rule's result for one resource (the API has no rule filter; callers pick theirs). */
+const getComplianceDetailsByResource: JsonOperation = (ctx, input) => {
+  const resourceType = optString(input, 'ResourceType');
+  const resourceId = optString(input, 'ResourceId');
+  if (!resourceType || !resourceId) throw validationError('ResourceType and ResourceId are required (ResourceEvaluationId is not modelled)');
+  const types = optStringList(input, 'ComplianceTypes') ?? [];
+  for (const type of types) {
+    if (!STORABLE.includes(type)) throw new AwsError('InvalidParameterValueException', `ComplianceTypes cannot contain ${type}.`);
+  }
+  const binding = `config:GetComplianceDetailsByResource:${ctx.rs.accountId}:${ctx.rs.region}:${JSON.stringify([resourceType, resourceId, [...types].sort()])}`;
+  const offset = decodePageToken(optString(input, 'NextToken'), binding, invalidNextToken);
+  const rows: StoredEvaluation[] = [];
+  for (const byResource of ctx.rs.evaluations.values()) {
+    const e = byResource.get(resourceKey(resourceType, resourceId));
+    if (e && (types.length === 0 || types.includes(e.complianceType))) rows.push(e);
+  }
+  const result = page(rows, offset, 10, binding);
+  return {
+    EvaluationResults: result.items.map(evaluationResultJson),
+    ...(result.nextToken ? { NextToken: result.nextToken } : {}),
+  };
+};
+
 interface ValidEvaluation {
   raw: JsonInput;
   resourceType: string;
@@ -323,5 +346,6 @@ export const CONFIG_OPERATIONS: Readonly<Record<string, JsonOperation>> = {
   GetResourceConfigHistory: getResourceConfigHistory,
   SelectResourceConfig: selectResourceConfig,
   GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
+  GetComplianceDetailsByResource: getComplianceDetailsByResource,
   PutEvaluations: putEvaluations,
 };
