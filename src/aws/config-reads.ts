@@ -74,7 +74,7 @@ export async function lookupRecordedRevisions(
     for (const expression of lookupQueries(field, values)) {
       for await (const page of paginateSelectResourceConfig({ client: config, pageSize: AWS_BATCH_MAX }, { Expression: expression })) {
         for (const result of page.Results ?? []) {
-          const row = JSON.parse(result) as {
+          const row = parseRow(result) as {
             resourceId?: unknown;
             resourceType?: unknown;
             arn?: unknown;
@@ -213,6 +213,15 @@ function reportedResult(result: EvaluationResult): ReportedResult | undefined {
     ...(result.Annotation ? { annotation: result.Annotation } : {}),
     ...(result.ResultRecordedTime ? { recordedAt: result.ResultRecordedTime } : {}),
   };
+}
+
+/** An advanced-query row; not chained on failure: the SyntaxError would quote part of the row. */
+function parseRow(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigReadError('SelectResourceConfig returned a row that is not JSON');
+  }
 }
 
 function parseConfiguration(configuration: string | undefined, resourceId: string): unknown {

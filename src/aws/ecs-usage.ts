@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { AWS_BATCH_MAX, chunk } from '../core/batch';
 import { mapSettled } from '../core/concurrency';
-import { abortable } from '../core/deadline';
+import { abortable, abortError } from '../core/deadline';
 import { AwsCallError, DiscoveryError, EcsResponseError, isAbort, quote, type ClusterFailure } from '../core/errors';
 import { revisionFacts } from '../core/revision';
 import type { RevisionFacts } from '../core/types';
@@ -44,7 +44,14 @@ export interface DiscoveryResult {
 
 export async function discoverUsage(ecs: ECSClient, options: DiscoveryOptions): Promise<DiscoveryResult> {
   const { signal } = options;
-  const clusterArns = await listClusters(ecs, signal);
+  let clusterArns: string[];
+  try {
+    clusterArns = await listClusters(ecs, signal);
+  } catch (error) {
+    // The time limit came before the cluster list: nothing was read, and nothing is concluded.
+    if (isAbort(error)) return { usage: new Map(), clusterCount: 0, clustersRead: 0, taskCount: 0, failures: [], interrupted: true };
+    throw error;
+  }
   options.onClusters?.(clusterArns.length);
   const usage: UsageIndex = new Map();
   let taskCount = 0;
@@ -79,6 +86,7 @@ async function listClusters(ecs: ECSClient, signal: AbortSignal | undefined): Pr
       nextToken = page.nextToken;
     } while (nextToken);
   } catch (cause) {
+    if (isAbort(cause)) throw cause;
     // Without the cluster list nothing can be established.
     throw new DiscoveryError([{ cluster: '(ListClusters)', cause }]);
   }
@@ -97,23 +105,17 @@ async function readCluster(
   let running = 0;
   let nextToken: string | undefined;
   do {
-    const page = await call(
-      'ListTasks',
-      name,
+    const page = await call('ListTasks', name, signal, () =>
       ecs.send(
         new ListTasksCommand({ cluster: clusterArn, desiredStatus: 'RUNNING', maxResults: AWS_BATCH_MAX, nextToken, ...(family ? { family } : {}) }),
         { abortSignal: signal },
       ),
-      signal,
     );
     nextToken = page.nextToken;
     // A page should hold at most 100 tasks, but DescribeTasks' limit is not ours to trust to it.
     for (const taskArns of chunk(page.taskArns ?? [])) {
-      const { tasks = [], failures = [] } = await call(
-        'DescribeTasks',
-        name,
+      const { tasks = [], failures = [] } = await call('DescribeTasks', name, signal, () =>
         ecs.send(new DescribeTasksCommand({ cluster: clusterArn, tasks: taskArns }), { abortSignal: signal }),
-        signal,
       );
       // MISSING: the task stopped and was reaped between ListTasks and DescribeTasks.
       const unexplained = failures.filter((f) => f.reason !== 'MISSING');
@@ -136,10 +138,15 @@ async function readCluster(
   return running;
 }
 
-/** Names the operation and cluster in a failure; an abandoned call stays an AbortError. */
-async function call<T>(operation: string, cluster: string, sent: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+/**
+ * Names the operation and cluster in a failure; an abandoned call stays an AbortError. Once the
+ * signal has fired no call is made at all: a sent call would still be counted and take a pacing
+ * token (the account's buckets outlive this invocation), for a cluster nobody will read.
+ */
+async function call<T>(operation: string, cluster: string, signal: AbortSignal | undefined, send: () => Promise<T>): Promise<T> {
   try {
-    return await abortable(sent, signal);
+    if (signal?.aborted) throw abortError('time reserved for discovery is over');
+    return await abortable(send(), signal);
   } catch (cause) {
     if (isAbort(cause) || (cause instanceof Error && cause.name === 'ClusterNotFoundException')) throw cause;
     throw new AwsCallError(operation, `cluster ${quote(cluster)}`, { cause });
