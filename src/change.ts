@@ -6,10 +6,10 @@ import { fetchConfigurationItem } from './aws/config-reads';
 import { describeRevision, discoverUsage } from './aws/ecs-usage';
 import { NOT_APPLICABLE_REASON, resourceTypeAnnotation, statusAnnotation } from './core/annotation';
 import { decide } from './core/decide';
-import { DiscoveryError, SweepIncompleteError } from './core/errors';
+import { AwsCallError, DiscoveryError, SweepIncompleteError } from './core/errors';
 import { GONE_STATUSES, type ParsedEvent } from './core/event';
-import { familyOf, revisionFacts } from './core/revision';
-import { COMPLIANCE, TASK_DEFINITION_TYPE, type Verdict } from './core/types';
+import { familyOf, isTaskDefinitionArn, revisionFacts } from './core/revision';
+import { COMPLIANCE, TASK_DEFINITION_TYPE, type RevisionFacts, type Verdict } from './core/types';
 import { Excepter, report, summarize, type RunDependencies, type RunOutcome, type RunScope, type RunSummary } from './run-context';
 
 export type ChangeTrigger = Extract<ParsedEvent['trigger'], { kind: 'change' | 'oversized' }>;
@@ -26,12 +26,45 @@ export async function runChange(event: ParsedEvent, trigger: ChangeTrigger, clie
   if (item.resourceType !== TASK_DEFINITION_TYPE) {
     return { summary: await send({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: resourceTypeAnnotation(item.resourceType) }) };
   }
-  if (GONE_STATUSES.has(item.status)) return { summary: await send({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: statusAnnotation(item.status) }) };
+  const gone = async (status: string): Promise<RunOutcome> => {
+    // Config no longer holds the item, but a deregistered or deleted revision keeps running until
+    // its tasks stop: NOT_APPLICABLE only once ECS no longer knows the revision either. One it
+    // still describes is checked like any other (and left to the sweep unless host-mode).
+    const stillThere = item.arn && isTaskDefinitionArn(item.arn) ? await describeIfKnown(clients, item.arn, deps) : undefined;
+    if (!stillThere) return { summary: await send({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: statusAnnotation(status) }) };
+    return checkUse(stillThere);
+  };
+  const checkUse = (facts: RevisionFacts): Promise<RunOutcome> => checkRevision(event, item, facts, clients, deps, scope, send);
 
+  if (GONE_STATUSES.has(item.status)) return gone(item.status);
   const { configuration, arn, status } = await itemConfiguration(trigger, clients);
-  if (GONE_STATUSES.has(status)) return { summary: await send({ complianceType: COMPLIANCE.NOT_APPLICABLE, annotation: statusAnnotation(status) }) };
-  const facts = revisionFacts(configuration, arn, item.resourceId);
+  if (GONE_STATUSES.has(status)) return gone(status);
+  return checkUse(revisionFacts(configuration, arn, item.resourceId));
+}
 
+/** The revision, if ECS still describes it; undefined when ECS answers that it does not exist. */
+async function describeIfKnown(clients: AwsClients, taskDefinitionArn: string, deps: RunDependencies): Promise<RevisionFacts | undefined> {
+  try {
+    return await describeRevision(clients.ecs, taskDefinitionArn, deps.deadline?.final);
+  } catch (error) {
+    const cause = error instanceof AwsCallError ? error.cause : undefined;
+    // ECS's answer for a revision it does not have (DescribeTaskDefinition): ClientException
+    // "Unable to describe task definition." Anything else is a failure, not an answer.
+    if (cause instanceof Error && cause.name === 'ClientException' && /unable to describe task definition/i.test(cause.message)) return undefined;
+    throw error;
+  }
+}
+
+/** In use or not, for the revision a change event names (host-mode only; the others are left to the sweep). */
+async function checkRevision(
+  event: ParsedEvent,
+  item: ChangeTrigger['item'],
+  facts: RevisionFacts,
+  clients: AwsClients,
+  deps: RunDependencies,
+  scope: RunScope,
+  send: (verdict: Verdict, extra?: Partial<RunSummary>) => Promise<RunSummary>,
+): Promise<RunOutcome> {
   // What a change event can change that matters is NON_COMPLIANT, and only a host-mode revision can
   // be that (revisions are immutable: pidMode never changes). For any other revision the in-use scan
   // (one ListTasks per cluster, from the account's shared ECS budget) would only tell COMPLIANT from

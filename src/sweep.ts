@@ -34,7 +34,7 @@ const LOG_SAMPLE = 20;
 export async function runSweep(event: ParsedEvent, at: Date, clients: AwsClients, deps: RunDependencies, scope: RunScope = {}): Promise<RunOutcome> {
   const discovery = await discover(clients, deps);
   const complete = discovery.failures.length === 0 && !discovery.interrupted;
-  const identified = await identify(event, clients, discovery, complete, deps, scope.previous ?? 'config');
+  const identified = await identify(event, clients, discovery, deps, scope.previous ?? 'config');
   const excepter = new Excepter(scope.exceptions);
   const decided = await recallExcepted(event, at, clients, decideInUse(event, at, discovery, identified, deps, excepter), deps, scope.previous ?? 'config');
   const cleaned = complete ? cleanUp(at, discovery, identified) : { evaluations: [], details: new Map(), staleResolved: 0, deletedResolved: 0, unresolved: 0 };
@@ -113,7 +113,6 @@ async function identify(
   event: ParsedEvent,
   clients: AwsClients,
   discovery: DiscoveryResult,
-  complete: boolean,
   deps: RunDependencies,
   previousFrom: 'config' | 'none',
 ): Promise<Identified> {
@@ -150,8 +149,9 @@ async function identify(
   const deletedKeys = new Set<string>();
   const deletedRunning = new Map<string, { resourceType: string; resourceId: string }>();
   let failure: RuleError | undefined;
-  // Only a complete sweep can conclude "no longer running", so only then is the history worth reading.
-  const inHistory = complete ? unexplained.filter((p) => !earlierArn.has(resourceKey(p.resourceType, p.resourceId))) : [];
+  // Read also when discovery was cut short: a deleted revision seen running keeps the resource ID
+  // Config gave it (rather than a second row under its ARN). Only cleanUp needs a complete sweep.
+  const inHistory = unexplained.filter((p) => !earlierArn.has(resourceKey(p.resourceType, p.resourceId)));
   try {
     for (const h of await lookupRevisionHistory(clients.config, inHistory, HISTORY_CONCURRENCY)) {
       if (!h.arn) continue;

@@ -12,7 +12,8 @@ export interface S3Location {
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Keys may hold almost anything; in a URI typed into a parameter we accept only what needs no
 // escaping, so what is typed is exactly the key S3 sees.
-const KEY = /^[A-Za-z0-9!\-_.*'()/=+,;:@&$]+$/;
+// No "*": the templates grant s3:GetObject on exactly this key, where "*" would be a wildcard.
+const KEY = /^[A-Za-z0-9!\-_.'()/=+,;:@&$]+$/;
 const KEY_MAX_BYTES = 1024;
 
 /** Throws InvalidS3UriError saying which part is wrong; callers add where the URI came from. */
@@ -37,7 +38,7 @@ export function s3UriProblem(uri: string): string | undefined {
   }
   if (key === '' || key.endsWith('/')) return 'must name an object, not a bucket or a prefix';
   if (key.startsWith('/') || key.includes('//')) return 'key must not contain empty path segments';
-  if (!KEY.test(key)) return 'key must be letters, digits and !-_.*\'()/=+,;:@&$ only (no spaces, ? or #)';
+  if (!KEY.test(key)) return 'key must be letters, digits and !-_.\'()/=+,;:@&$ only (no spaces, *, ? or #)';
   if (Buffer.byteLength(key) > KEY_MAX_BYTES) return `key must be at most ${KEY_MAX_BYTES} bytes`;
   return undefined;
 }

@@ -226,3 +226,35 @@ describe('verdicts that did not change', () => {
     expect(summary).toMatchObject({ sent: 1, refreshed: 1 });
   });
 });
+
+describe('a ResourceDeleted event for a revision that still runs', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenario: {
+        accounts: [
+          accountWith(A, {
+            configRules: ['pid-deleted-running'],
+            taskDefinitions: [{ family: 'agent', revision: 3, pidMode: 'host', resourceId: 'td-agent-3' }],
+            clusters: [{ name: 'prod', tasks: [{ taskDefinitionArn: arn('agent', 3), group: 'service:agent' }] }],
+          }),
+        ],
+      },
+    });
+  });
+  afterAll(() => sim?.stop());
+
+  it('is reported NON_COMPLIANT, and the next sweep keeps it so under its Config resource ID (never a false NOT_APPLICABLE)', async () => {
+    const RULE = 'pid-deleted-running';
+    // Deregistered and deleted while its task runs: ECS keeps it DELETE_IN_PROGRESS; Config records a deletion.
+    sim.deregisterTaskDefinition(A, arn('agent', 3));
+    sim.deleteTaskDefinition(A, arn('agent', 3));
+    const deleted = sim.recordItem(A, { resourceId: 'td-agent-3', arn: arn('agent', 3), status: 'ResourceDeleted', configuration: null });
+    await invokeFresh(envFor(sim, A), changeEvent(ruleRef(sim, A, RULE), deleted));
+    expect(storedVerdicts(sim, A, RULE)).toEqual({ 'td-agent-3': 'NON_COMPLIANT' });
+
+    await invokeFresh(envFor(sim, A), scheduledEvent(ruleRef(sim, A, RULE), nowSeconds()));
+    // Found through Config's history, described through ECS: no second row under the ARN.
+    expect(storedVerdicts(sim, A, RULE)).toEqual({ 'td-agent-3': 'NON_COMPLIANT' });
+  });
+});

@@ -219,3 +219,24 @@ describe('template.yaml: outputs', () => {
     expect(isRecord(ruleName) && ruleName.Condition).toBe('ShouldCreateConfigRule');
   });
 });
+
+describe('ExceptionsS3Uri: the templates accept exactly what the function accepts', () => {
+  const { s3UriProblem } = require('../../src/core/s3-uri') as typeof import('../../src/core/s3-uri');
+  const samples = [
+    '',
+    's3://security-exceptions/pidmode/exceptions.json',
+    's3://my.bucket-1/a/b/c.json',
+    's3://bucket/key*',
+    's3://bucket/exc/*',
+    's3://bucket//double',
+    's3://bucket/trailing/',
+    's3://bucket/',
+    's3://Bucket/key',
+    's3://bucket/with space',
+    'https://bucket/key',
+  ];
+  it.each(['template.yaml', 'deploy/org/member-account.yaml'])('%s', (file) => {
+    const pattern = new RegExp(String(at(loadTemplate(file), 'Parameters', 'ExceptionsS3Uri', 'AllowedPattern')));
+    for (const uri of samples) expect([uri, pattern.test(uri)]).toEqual([uri, uri === '' || s3UriProblem(uri) === undefined]);
+  });
+});

@@ -97,8 +97,6 @@ describe('change notifications', () => {
   });
 
   it.each([
-    ['change-deleted', 'old:4', /ResourceDeleted/],
-    ['change-not-recorded', 'quiet:1', /ResourceNotRecorded/],
     ['change-left-scope', 'web-host', /left the rule's scope/],
     ['change-other-type', 'arn:aws:ecs:us-east-1:111111111111:service/prod-a/api', /AWS::ECS::Service is not evaluated/],
   ] as const)('%s -> NOT_APPLICABLE without reading ECS', async (fixture, id, why) => {
@@ -106,6 +104,31 @@ describe('change notifications', () => {
     await handler(loadEvent(fixture));
     expect(puts.all()).toEqual([expect.objectContaining({ ComplianceResourceId: id, ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringMatching(why) })]);
     expect(ecs.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    ['change-deleted', 'old:4', /ResourceDeleted/],
+    ['change-not-recorded', 'quiet:1', /ResourceNotRecorded/],
+  ] as const)('%s -> NOT_APPLICABLE once ECS no longer knows the revision either (one DescribeTaskDefinition, no scan)', async (fixture, id, why) => {
+    const { handler, puts } = handlerFor(prod([{ taskDefinitionArn: tdArn('web-host', 3) }]));
+    await handler(loadEvent(fixture));
+    expect(puts.all()).toEqual([expect.objectContaining({ ComplianceResourceId: id, ComplianceType: 'NOT_APPLICABLE', Annotation: expect.stringMatching(why) })]);
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
+    expect(ecs.commandCalls(ListTasksCommand)).toHaveLength(0);
+  });
+
+  it('reports NON_COMPLIANT for a deleted item whose host-mode revision ECS still describes and runs (never a false NOT_APPLICABLE)', async () => {
+    const world = prod([{ taskDefinitionArn: tdArn('old', 4) }]);
+    const { handler, puts } = handlerFor({ ecs: { ...world.ecs, taskDefinitions: { [tdArn('old', 4)]: { pidMode: 'host', status: 'DELETE_IN_PROGRESS' } } } });
+    await handler(loadEvent('change-deleted'));
+    expect(byId(puts.all())).toEqual({ 'old:4': 'NON_COMPLIANT' });
+  });
+
+  it('fails, reporting nothing, when ECS cannot say whether a deleted item still exists', async () => {
+    const { handler, puts } = handlerFor(prod([]));
+    ecs.on(DescribeTaskDefinitionCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+    await expect(handler(loadEvent('change-deleted'))).rejects.toThrow(/^DescribeTaskDefinition failed for revision "arn:aws:ecs:us-east-1:111111111111:task-definition\/old:4": AccessDeniedException/);
+    expect(puts.calls).toHaveLength(0);
   });
 
   it('fetches an oversized item from the configuration history, then decides', async () => {

@@ -82,6 +82,8 @@ export interface Simulator {
   ): TaskDefinitionRecord;
   deregisterTaskDefinition(accountId: string, ref: string): TaskDefinitionRecord;
   deleteTaskDefinition(accountId: string, ref: string): TaskDefinitionRecord;
+  /** ECS completing a deletion: the revision is no longer describable. */
+  purgeTaskDefinition(accountId: string, ref: string): void;
   recordItem(accountId: string, item: RecordItemInput): ConfigItemRecord;
   /** S3: a bucket owned by accountId, readable by `readers` ('*' for any account). */
   createBucket(accountId: string, name: string, readers?: string[]): void;
@@ -357,6 +359,7 @@ export const startSimulator = async (options: SimulatorOptions): Promise<Simulat
     registerTaskDefinition: (accountId, td) => state.registerTaskDefinition(accountId, td),
     deregisterTaskDefinition: (accountId, ref) => state.deregisterTaskDefinition(accountId, ref),
     deleteTaskDefinition: (accountId, ref) => state.deleteTaskDefinition(accountId, ref),
+    purgeTaskDefinition: (accountId, ref) => state.purgeTaskDefinition(accountId, ref),
     recordItem: (accountId, item) => state.recordItem(accountId, item),
     createBucket: (accountId, name, readers) => s3.createBucket(accountId, name, readers),
     putObject: (bucket, key, body, contentType) => s3.putObject(bucket, key, body, contentType),

@@ -463,6 +463,23 @@ export class SimState {
   }
 
   /**
+   * ECS finishing a deletion: a DELETE_IN_PROGRESS revision that no task uses any more is gone, and
+   * DescribeTaskDefinition answers ClientException "Unable to describe task definition.".
+   */
+  purgeTaskDefinition(accountId: string, ref: string): void {
+    const td = this.taskDefinition(accountId, ref);
+    if (td.status !== 'DELETE_IN_PROGRESS') throw new Error(`only DELETE_IN_PROGRESS task definitions can be purged: ${td.arn}`);
+    const rs = this.home(accountId);
+    for (const cluster of rs.clusters.values()) {
+      if (cluster.tasks.some((t) => t.taskDefinitionArn === td.arn && t.desiredStatus === 'RUNNING')) throw new Error(`a task still runs ${td.arn}`);
+    }
+    rs.taskDefinitions.delete(td.arn);
+    const family = rs.families.get(td.family);
+    if (family) rs.families.set(td.family, family.filter((r) => r.arn !== td.arn));
+    rs.taskDefinitionGeneration += 1;
+  }
+
+  /**
    * DeleteTaskDefinitions: DELETE_IN_PROGRESS while tasks still use it. The revision is still
    * describable then, so Config is taken to record a change, not a deletion (unverified); use
    * recordItem with ResourceDeleted to model the final removal.

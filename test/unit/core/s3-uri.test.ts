@@ -19,7 +19,8 @@ describe('S3 URIs', () => {
     ['s3://bucket-/key', /bucket must be/],
     ['s3://my..bucket/key', /bucket must be/],
     ['s3://my_bucket/key', /bucket must be/],
-    ['s3://bucket/key?versionId=1', /no spaces, \? or #/],
+    ['s3://bucket/key?versionId=1', /no spaces, \*, \? or #/],
+    ['s3://bucket/exceptions*', /no spaces, \*, \? or #/],
     ['s3://bucket/ke y', /no spaces/],
     [`s3://bucket/${'k'.repeat(1025)}`, /at most 1024 bytes/],
   ])('rejects %s', (uri, message) => {
