@@ -43,7 +43,7 @@ export function createHandler(overrides: Partial<HandlerDependencies> = {}) {
     let summary: RunSummary | undefined;
     try {
       settings ??= readSettings();
-      exceptions ??= s3Exceptions(readExceptionSettings(), settings.maxAttempts);
+      exceptions ??= s3Exceptions(readExceptionSettings());
       let clientsFor = overrides.clientsFor;
       if (!clientsFor) {
         const shared = (accounts ??= new AccountClients(settings));
@@ -125,12 +125,14 @@ function emitMetrics(
  * bucket, whichever account is evaluated). The client is created on first use only: functions
  * without ExceptionsS3Uri never build it.
  */
-function s3Exceptions(settings: ExceptionSettings, maxAttempts: number): ExceptionsSource {
+function s3Exceptions(settings: ExceptionSettings): ExceptionsSource {
   let reader: ExceptionsReader | undefined;
   return {
     warnDays: settings.warnDays,
     load: async (uri, now) => {
-      reader ??= new ExceptionsReader(createExceptionsS3Client({ maxAttempts }));
+      // The getter's own retry budget (3 attempts): RULE_MAX_ATTEMPTS is sized for ECS throttling,
+      // and a document that cannot be read must fail the invocation in seconds, not minutes.
+      reader ??= new ExceptionsReader(createExceptionsS3Client());
       return (await reader.load(uri, { now, maxDays: settings.maxDays })).document;
     },
   };

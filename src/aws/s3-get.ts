@@ -236,9 +236,14 @@ export function createObjectGetter(settings: ObjectGetterSettings = {}): ObjectG
   };
 }
 
+/** us-east-1, eu-central-2, us-gov-west-1, cn-north-1... */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 /** A redirect S3 explains with the bucket's Region: 301 PermanentRedirect, 307, or 400 from newer Regions. */
 function redirectRegion(error: unknown): string | undefined {
-  return error instanceof S3ServiceError && [301, 307, 400].includes(error.$metadata.httpStatusCode) ? error.bucketRegion : undefined;
+  if (!(error instanceof S3ServiceError) || ![301, 307, 400].includes(error.$metadata.httpStatusCode)) return undefined;
+  // It becomes part of a host name: only something shaped like a Region is followed.
+  return error.bucketRegion !== undefined && REGION_NAME.test(error.bucketRegion) ? error.bucketRegion : undefined;
 }
 
 function retryKind(error: unknown): 'throttling' | 'transient' | undefined {

@@ -234,6 +234,12 @@ describe('createObjectGetter against a local S3', () => {
     expect(s3.seen.map((r) => r.verified.region)).toEqual(['us-east-1', 'ap-east-2']);
   });
 
+  it('does not follow a redirect whose Region is not shaped like one (it would become part of a host name)', async () => {
+    s3.answer(xmlError(301, 'PermanentRedirect', 'moved', { 'x-amz-bucket-region': 'evil.example.com/x' }), ok('{}'));
+    expect((await failure(getter().get({ bucket: 'b-1', key: 'k', maxBytes: 10 }))).name).toBe('PermanentRedirect');
+    expect(s3.seen).toHaveLength(1);
+  });
+
   it('does not follow a second redirect', async () => {
     const redirect = (region: string) => xmlError(301, 'PermanentRedirect', 'moved', { 'x-amz-bucket-region': region });
     s3.answer(redirect('eu-west-1'), redirect('eu-west-2'), ok('{}'));
