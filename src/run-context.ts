@@ -141,7 +141,12 @@ export async function report(
 ): Promise<void> {
   if (evaluations.length === 0) return;
   if (deps.report) return deps.report(clients, event, evaluations, details);
-  await putEvaluations(clients.config, evaluations, { resultToken: event.rule.resultToken, testMode: event.rule.testMode, ...deps.put });
+  await putEvaluations(clients.config, evaluations, {
+    resultToken: event.rule.resultToken,
+    testMode: event.rule.testMode,
+    ...deps.put,
+    ...(deps.deadline ? { signal: deps.deadline.final } : {}),
+  });
 }
 
 export function summarize(event: ParsedEvent, evaluations: readonly Evaluation[], extra: Partial<RunSummary>): RunSummary {

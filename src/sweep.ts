@@ -118,15 +118,17 @@ async function identify(
 ): Promise<Identified> {
   const arns = [...discovery.usage.keys()].sort();
   const running = (arn: string | undefined): arn is string => arn !== undefined && discovery.usage.has(arn);
+  // Config reads are bounded by the function's final deadline, not discovery's: they run in the reserve.
+  const final = deps.deadline?.final;
 
   // Config's record of each running revision, found by ARN.
   const recorded = new Map<string, RecordedRevision>();
-  for (const row of await lookupRecordedRevisions(clients.config, 'arn', arns)) recorded.set(row.arn, row);
+  for (const row of await lookupRecordedRevisions(clients.config, 'arn', arns, final)) recorded.set(row.arn, row);
 
   // What this rule reported before: candidates for stale results, and verdicts that need not be re-sent.
   // A scan has no rule, hence nothing before: the look-ups below then have nothing to look up.
   const previous = new Map<string, ReportedResult>();
-  const reported = previousFrom === 'config' ? await listReportedResults(clients.config, event.rule.configRuleName) : [];
+  const reported = previousFrom === 'config' ? await listReportedResults(clients.config, event.rule.configRuleName, final) : [];
   for (const result of reported) {
     previous.set(resourceKey(result.resourceType, result.resourceId), result);
   }
@@ -140,7 +142,7 @@ async function identify(
   const earlierArn = new Map<string, string>();
   for (const p of unexplained) if (isTaskDefinitionArn(p.resourceId)) earlierArn.set(resourceKey(p.resourceType, p.resourceId), p.resourceId);
   const byId = unexplained.filter((p) => !isTaskDefinitionArn(p.resourceId)).map((p) => p.resourceId);
-  for (const row of await lookupRecordedRevisions(clients.config, 'resourceId', byId)) {
+  for (const row of await lookupRecordedRevisions(clients.config, 'resourceId', byId, final)) {
     earlierArn.set(resourceKey(row.resourceType, row.resourceId), row.arn);
     // A running revision the ARN look-up missed (index lag, an ARN spelled differently) keeps its Config ID.
     if (running(row.arn) && !recorded.has(row.arn)) recorded.set(row.arn, row);
@@ -153,7 +155,7 @@ async function identify(
   // Config gave it (rather than a second row under its ARN). Only cleanUp needs a complete sweep.
   const inHistory = unexplained.filter((p) => !earlierArn.has(resourceKey(p.resourceType, p.resourceId)));
   try {
-    for (const h of await lookupRevisionHistory(clients.config, inHistory, HISTORY_CONCURRENCY)) {
+    for (const h of await lookupRevisionHistory(clients.config, inHistory, HISTORY_CONCURRENCY, final)) {
       if (!h.arn) continue;
       const k = resourceKey(h.resourceType, h.resourceId);
       earlierArn.set(k, h.arn);
@@ -282,7 +284,7 @@ async function recallExcepted(event: ParsedEvent, at: Date, clients: AwsClients,
   if (excepted.length === 0 || previousFrom !== 'config' || event.rule.testMode) return decided;
   let earlier: Map<string, ReportedResult>;
   try {
-    const found = await lookupNotApplicableResults(clients.config, event.rule.configRuleName, excepted, HISTORY_CONCURRENCY);
+    const found = await lookupNotApplicableResults(clients.config, event.rule.configRuleName, excepted, HISTORY_CONCURRENCY, deps.deadline?.final);
     earlier = new Map(found.map((r) => [resourceKey(r.resourceType, r.resourceId), r]));
   } catch (error) {
     deps.log.warn('could not read the last result of excepted revisions; sending them again', { count: excepted.length, error: causeText(error) });

@@ -68,11 +68,12 @@ export async function lookupRecordedRevisions(
   config: ConfigServiceClient,
   field: LookupField,
   values: readonly string[],
+  signal?: AbortSignal,
 ): Promise<RecordedRevision[]> {
   const found: RecordedRevision[] = [];
   try {
     for (const expression of lookupQueries(field, values)) {
-      for await (const page of paginateSelectResourceConfig({ client: config, pageSize: AWS_BATCH_MAX }, { Expression: expression })) {
+      for await (const page of paginateSelectResourceConfig({ client: config, pageSize: AWS_BATCH_MAX }, { Expression: expression }, { abortSignal: signal })) {
         for (const result of page.Results ?? []) {
           const row = parseRow(result) as {
             resourceId?: unknown;
@@ -119,11 +120,13 @@ export async function lookupRevisionHistory(
   config: ConfigServiceClient,
   resources: ReadonlyArray<{ resourceType: string; resourceId: string }>,
   concurrency: number,
+  signal?: AbortSignal,
 ): Promise<HistoricalRevision[]> {
   const outcomes = await mapSettled(resources, concurrency, async ({ resourceType, resourceId }): Promise<HistoricalRevision> => {
     try {
       const out = await config.send(
         new GetResourceConfigHistoryCommand({ resourceType: resourceType as never, resourceId, limit: HISTORY_ITEMS }),
+        { abortSignal: signal },
       );
       const arn = (out.configurationItems ?? []).find((item) => typeof item.arn === 'string' && item.arn !== '')?.arn;
       return { resourceType, resourceId, ...(arn ? { arn } : {}) };
@@ -147,12 +150,13 @@ export interface ReportedResult {
 }
 
 /** What this rule reported as COMPLIANT or NON_COMPLIANT before: the candidates for stale results. */
-export async function listReportedResults(config: ConfigServiceClient, configRuleName: string): Promise<ReportedResult[]> {
+export async function listReportedResults(config: ConfigServiceClient, configRuleName: string, signal?: AbortSignal): Promise<ReportedResult[]> {
   const results: ReportedResult[] = [];
   try {
     const pages = paginateGetComplianceDetailsByConfigRule(
       { client: config, pageSize: AWS_BATCH_MAX },
       { ConfigRuleName: configRuleName, ComplianceTypes: [COMPLIANCE.COMPLIANT, COMPLIANCE.NON_COMPLIANT] },
+      { abortSignal: signal },
     );
     for await (const page of pages) {
       for (const result of page.EvaluationResults ?? []) {
@@ -177,6 +181,7 @@ export async function lookupNotApplicableResults(
   configRuleName: string,
   resources: ReadonlyArray<{ resourceType: string; resourceId: string }>,
   concurrency: number,
+  signal?: AbortSignal,
 ): Promise<ReportedResult[]> {
   const outcomes = await mapSettled(resources, concurrency, async ({ resourceType, resourceId }) => {
     const found: ReportedResult[] = [];
@@ -184,6 +189,7 @@ export async function lookupNotApplicableResults(
       const pages = paginateGetComplianceDetailsByResource(
         { client: config },
         { ResourceType: resourceType, ResourceId: resourceId, ComplianceTypes: [COMPLIANCE.NOT_APPLICABLE] },
+        { abortSignal: signal },
       );
       for await (const page of pages) {
         for (const result of page.EvaluationResults ?? []) {

@@ -13,6 +13,8 @@ export interface PutOptions {
   readonly maxAttempts?: number;
   readonly baseDelayMs?: number;
   readonly clock?: Clock;
+  /** The function's final deadline: a call still running then is abandoned (and named in the error). */
+  readonly signal?: AbortSignal;
 }
 
 export async function putEvaluations(config: ConfigServiceClient, evaluations: readonly Evaluation[], options: PutOptions): Promise<void> {
@@ -25,6 +27,7 @@ export async function putEvaluations(config: ConfigServiceClient, evaluations: r
       try {
         out = await config.send(
           new PutEvaluationsCommand({ Evaluations: pending, ResultToken: options.resultToken, ...(options.testMode ? { TestMode: true } : {}) }),
+          { abortSignal: options.signal },
         );
       } catch (cause) {
         // Batches before this one are stored: say how far it got.
