@@ -103,7 +103,9 @@ function emitMetrics(
   // Evaluations_* count what was sent; periodic runs skip unchanged verdicts, so alarms on the
   // state of the account belong on NonCompliantRevisionsInUse.
   for (const [type, count] of Object.entries(summary?.byCompliance ?? {})) metrics.addMetric(`Evaluations_${type}`, MetricUnit.Count, count);
-  if (summary?.nonCompliantInUse !== undefined) metrics.addMetric('NonCompliantRevisionsInUse', MetricUnit.Count, summary.nonCompliantInUse);
+  // The account's state, so only from a run that read all of it: a partial count would let an alarm
+  // on it fall back to OK while host-mode revisions still run.
+  if (summary?.nonCompliantInUse !== undefined && error === undefined) metrics.addMetric('NonCompliantRevisionsInUse', MetricUnit.Count, summary.nonCompliantInUse);
   if (summary?.unresolved !== undefined) metrics.addMetric('UnresolvedResults', MetricUnit.Count, summary.unresolved);
   if (summary?.deletedResolved !== undefined) metrics.addMetric('DeletedResultsResolved', MetricUnit.Count, summary.deletedResolved);
   if (summary?.clusters !== undefined) metrics.addMetric('SweepIncomplete', MetricUnit.Count, summary.incomplete ? 1 : 0);

@@ -159,7 +159,9 @@ async function identify(
       if (!h.arn) continue;
       const k = resourceKey(h.resourceType, h.resourceId);
       earlierArn.set(k, h.arn);
-      deletedKeys.add(k);
+      // "Deleted" only when Config's history says so (a resource missing from the advanced-query
+      // index may only be lagging there); the verdict does not depend on it, the annotation does.
+      if (h.deleted) deletedKeys.add(k);
       // Gone from Config's inventory but still running: reported under the ID Config gave it.
       if (running(h.arn) && !recorded.has(h.arn)) deletedRunning.set(h.arn, { resourceType: h.resourceType, resourceId: h.resourceId });
     }

@@ -106,6 +106,8 @@ export interface HistoricalRevision {
   readonly resourceId: string;
   /** The revision's ARN from its configuration history; undefined when no item names one. */
   readonly arn?: string;
+  /** The latest item says the resource was deleted (not merely missing from the advanced-query index). */
+  readonly deleted: boolean;
 }
 
 /** Items read per resource: the ResourceDeleted item may carry no ARN, the one before it does. */
@@ -128,10 +130,12 @@ export async function lookupRevisionHistory(
         new GetResourceConfigHistoryCommand({ resourceType: resourceType as never, resourceId, limit: HISTORY_ITEMS }),
         { abortSignal: signal },
       );
-      const arn = (out.configurationItems ?? []).find((item) => typeof item.arn === 'string' && item.arn !== '')?.arn;
-      return { resourceType, resourceId, ...(arn ? { arn } : {}) };
+      const items = out.configurationItems ?? [];
+      const arn = items.find((item) => typeof item.arn === 'string' && item.arn !== '')?.arn;
+      const deleted = String(items[0]?.configurationItemStatus ?? '').startsWith('ResourceDeleted');
+      return { resourceType, resourceId, ...(arn ? { arn } : {}), deleted };
     } catch (cause) {
-      if (cause instanceof Error && cause.name === 'ResourceNotDiscoveredException') return { resourceType, resourceId };
+      if (cause instanceof Error && cause.name === 'ResourceNotDiscoveredException') return { resourceType, resourceId, deleted: false };
       throw new ConfigReadError(`GetResourceConfigHistory failed for ${resourceType} ${quote(resourceId)}: ${causeText(cause)}`, { cause });
     }
   });
