@@ -352,7 +352,10 @@ async function main(): Promise<number> {
     await demo.change('payments-api:7 (item too large: fetched from Config)', oversizedEvent(demo.rule(CENTRAL), item('payments-api:7')), 'oversized', 'left to the periodic run');
     sim.deregisterTaskDefinition(CENTRAL.accountId, 'node-exporter:3');
     await demo.change('node-exporter:3 deregistered, 1 task still runs', changeEvent(demo.rule(CENTRAL), item('node-exporter:3')), 'change', 'NON_COMPLIANT');
+    // Deleted, and ECS has finished deleting it (no task used it): NOT_APPLICABLE at once. A revision
+    // ECS still describes would be checked for running tasks first.
     sim.deleteTaskDefinition(CENTRAL.accountId, 'legacy-agent:1');
+    sim.purgeTaskDefinition(CENTRAL.accountId, 'legacy-agent:1');
     const deleted = sim.recordItem(CENTRAL.accountId, {
       resourceId: 'legacy-agent:1',
       resourceName: 'legacy-agent:1',
