@@ -6,11 +6,11 @@ import { fetchConfigurationItem } from './aws/config-reads';
 import { describeRevision, discoverUsage } from './aws/ecs-usage';
 import { NOT_APPLICABLE_REASON, resourceTypeAnnotation, statusAnnotation } from './core/annotation';
 import { decide } from './core/decide';
-import { AwsCallError, DiscoveryError, SweepIncompleteError } from './core/errors';
+import { AwsCallError } from './core/errors';
 import { GONE_STATUSES, type ParsedEvent } from './core/event';
 import { familyOf, isTaskDefinitionArn, revisionFacts } from './core/revision';
 import { COMPLIANCE, TASK_DEFINITION_TYPE, type RevisionFacts, type Verdict } from './core/types';
-import { Excepter, report, summarize, type RunDependencies, type RunOutcome, type RunScope, type RunSummary } from './run-context';
+import { discoveryFailure, Excepter, report, summarize, type RunDependencies, type RunOutcome, type RunScope, type RunSummary } from './run-context';
 
 export type ChangeTrigger = Extract<ParsedEvent['trigger'], { kind: 'change' | 'oversized' }>;
 
@@ -83,8 +83,8 @@ async function checkRevision(
   const counts = { clusters: discovery.clusterCount, clustersRead: discovery.clustersRead };
   const usage = discovery.usage.get(facts.taskDefinitionArn);
   // Not seen running, but part of the account was not read: "not in use" is not established.
-  if (!usage && discovery.failures.length > 0) throw new DiscoveryError(discovery.failures, 0);
-  if (!usage && discovery.interrupted) throw new SweepIncompleteError({ clustersRead: discovery.clustersRead, clustersTotal: discovery.clusterCount, reported: 0 });
+  const unread = usage ? undefined : discoveryFailure(discovery, 0);
+  if (unread) throw unread;
   // That ListTasks' family filter returns tasks of INACTIVE or DELETE_IN_PROGRESS revisions is not
   // documented (moto 5.2 returns only ACTIVE ones). So "not found" establishes "not in use" only for
   // a revision that is ACTIVE now (the item's status may be older than a deregistration). Otherwise
@@ -105,11 +105,8 @@ async function checkRevision(
   const excepter = new Excepter(scope.exceptions);
   const verdict = excepter.apply(decide(facts.pidMode, usage, notes), { taskDefinitionArn: facts.taskDefinitionArn, pidMode: facts.pidMode, inUse: usage !== undefined });
   const summary = await send(verdict, { ...counts, runningTasks: usage?.taskCount ?? 0, ...excepter.counts() });
-  if (discovery.failures.length > 0) return { summary, failure: new DiscoveryError(discovery.failures, 1) };
-  if (discovery.interrupted) {
-    return { summary: { ...summary, incomplete: true }, failure: new SweepIncompleteError({ clustersRead: discovery.clustersRead, clustersTotal: discovery.clusterCount, reported: 1 }) };
-  }
-  return { summary };
+  const failure = discoveryFailure(discovery, 1);
+  return failure ? { summary: { ...summary, ...(discovery.interrupted ? { incomplete: true } : {}) }, failure } : { summary };
 }
 
 async function itemConfiguration(trigger: ChangeTrigger, clients: AwsClients): Promise<{ configuration: unknown; arn: string | undefined; status: string }> {

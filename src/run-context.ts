@@ -4,7 +4,8 @@ import type { AwsClients } from './aws/clients';
 import { putEvaluations, type PutOptions } from './aws/put-evaluations';
 import type { Deadline } from './core/deadline';
 import { exceptionMetrics, exceptVerdict, type AppliedException, type ExceptionScope, type ExceptionsDocument } from './core/exceptions';
-import type { RuleError } from './core/errors';
+import type { DiscoveryResult } from './aws/ecs-usage';
+import { DiscoveryError, SweepIncompleteError, type RuleError } from './core/errors';
 import type { MessageType, ParsedEvent } from './core/event';
 import type { AccountTarget, ComplianceType, Evaluation, PidMode, RevisionDetail, Verdict } from './core/types';
 
@@ -160,6 +161,16 @@ export function summarize(event: ParsedEvent, evaluations: readonly Evaluation[]
     sent: evaluations.length,
     byCompliance,
   };
+}
+
+/**
+ * What stopped discovery short, once `reported` established evaluations were sent: the time limit
+ * (it also explains clusters left unread), else clusters that could not be read.
+ */
+export function discoveryFailure(discovery: DiscoveryResult, reported: number): RuleError | undefined {
+  if (discovery.interrupted) return new SweepIncompleteError({ clustersRead: discovery.clustersRead, clustersTotal: discovery.clusterCount, reported });
+  if (discovery.failures.length > 0) return new DiscoveryError(discovery.failures, reported);
+  return undefined;
 }
 
 /** One key per Config resource. */

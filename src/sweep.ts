@@ -18,13 +18,13 @@ import { describeRevision, discoverUsage, type DiscoveryResult } from './aws/ecs
 import { fitAnnotation, NOT_APPLICABLE_REASON } from './core/annotation';
 import { mapSettled } from './core/concurrency';
 import { decide } from './core/decide';
-import { causeText, DiscoveryError, quote, RuleError, shortCause, SweepIncompleteError, UndeterminedRevisionsError } from './core/errors';
+import { causeText, quote, RuleError, shortCause, UndeterminedRevisionsError } from './core/errors';
 import type { ParsedEvent } from './core/event';
 import { resendDecision, RESEND } from './core/resend';
 import { isTaskDefinitionArn, parsePidMode } from './core/revision';
 import { minimumSweepSeconds } from './core/token-bucket';
 import { COMPLIANCE, TASK_DEFINITION_TYPE, type Evaluation, type PidMode, type RevisionDetail } from './core/types';
-import { Excepter, report, resourceKey, summarize, type RunDependencies, type RunOutcome, type RunScope } from './run-context';
+import { discoveryFailure, Excepter, report, resourceKey, summarize, type RunDependencies, type RunOutcome, type RunScope } from './run-context';
 
 /** Config reads of deleted resources' history at once (Config's APIs have their own rate limits). */
 const HISTORY_CONCURRENCY = 5;
@@ -117,7 +117,6 @@ async function identify(
   previousFrom: 'config' | 'none',
 ): Promise<Identified> {
   const arns = [...discovery.usage.keys()].sort();
-  const running = (arn: string | undefined): arn is string => arn !== undefined && discovery.usage.has(arn);
   // Config reads are bounded by the function's final deadline, not discovery's: they run in the reserve.
   const final = deps.deadline?.final;
 
@@ -129,55 +128,18 @@ async function identify(
   // A scan has no rule, hence nothing before: the look-ups below then have nothing to look up.
   const previous = new Map<string, ReportedResult>();
   const reported = previousFrom === 'config' ? await listReportedResults(clients.config, event.rule.configRuleName, final) : [];
-  for (const result of reported) {
-    previous.set(resourceKey(result.resourceType, result.resourceId), result);
-  }
+  for (const result of reported) previous.set(resourceKey(result.resourceType, result.resourceId), result);
 
-  // Earlier results the ARN look-up did not account for: learn which revision each names before
-  // anything is concluded about it. Rows this rule keyed by ARN (unrecorded revisions) name
-  // themselves; the others are looked up by the resource ID Config gave them, then, for what
-  // Config's inventory no longer holds (deleted), in Config's history.
   const matched = new Set([...recorded.values()].map((r) => resourceKey(r.resourceType, r.resourceId)));
   const unexplained = [...previous.values()].filter((p) => !matched.has(resourceKey(p.resourceType, p.resourceId)));
-  const earlierArn = new Map<string, string>();
-  for (const p of unexplained) if (isTaskDefinitionArn(p.resourceId)) earlierArn.set(resourceKey(p.resourceType, p.resourceId), p.resourceId);
-  const byId = unexplained.filter((p) => !isTaskDefinitionArn(p.resourceId)).map((p) => p.resourceId);
-  for (const row of await lookupRecordedRevisions(clients.config, 'resourceId', byId, final)) {
-    earlierArn.set(resourceKey(row.resourceType, row.resourceId), row.arn);
-    // A running revision the ARN look-up missed (index lag, an ARN spelled differently) keeps its Config ID.
-    if (running(row.arn) && !recorded.has(row.arn)) recorded.set(row.arn, row);
-  }
-
-  const deletedKeys = new Set<string>();
-  const deletedRunning = new Map<string, { resourceType: string; resourceId: string }>();
-  let failure: RuleError | undefined;
-  // Read also when discovery was cut short: a deleted revision seen running keeps the resource ID
-  // Config gave it (rather than a second row under its ARN). Only cleanUp needs a complete sweep.
-  const inHistory = unexplained.filter((p) => !earlierArn.has(resourceKey(p.resourceType, p.resourceId)));
-  try {
-    for (const h of await lookupRevisionHistory(clients.config, inHistory, HISTORY_CONCURRENCY, final)) {
-      if (!h.arn) continue;
-      const k = resourceKey(h.resourceType, h.resourceId);
-      earlierArn.set(k, h.arn);
-      // "Deleted" only when Config's history says so (a resource missing from the advanced-query
-      // index may only be lagging there); the verdict does not depend on it, the annotation does.
-      if (h.deleted) deletedKeys.add(k);
-      // Gone from Config's inventory but still running: reported under the ID Config gave it.
-      if (running(h.arn) && !recorded.has(h.arn)) deletedRunning.set(h.arn, { resourceType: h.resourceType, resourceId: h.resourceId });
-    }
-  } catch (error) {
-    failure = error instanceof RuleError ? error : new UndeterminedRevisionsError(causeText(error));
-  }
+  const named = await nameEarlier(clients, unexplained, discovery, final);
+  // A running revision the ARN look-up missed (index lag, an ARN spelled differently) keeps its Config ID.
+  for (const row of named.missedByArn) if (!recorded.has(row.arn)) recorded.set(row.arn, row);
+  const { earlierArn, deletedKeys, deletedRunning, failure } = named;
 
   // pidMode: from Config's record when it has one; from ECS otherwise (unrecorded, deleted, or an
   // item recorded without configuration, which is not "pidMode unset").
-  const fromEcs = arns.filter((arn) => recorded.get(arn)?.configuration.kind !== 'recorded');
-  const described = await mapSettled(fromEcs, deps.ecsConcurrency, (arn) => describeRevision(clients.ecs, arn, deps.deadline?.final));
-  const ecsPidMode = new Map<string, PidMode | Error>();
-  fromEcs.forEach((arn, i) => {
-    const outcome = described[i] as PromiseSettledResult<{ pidMode: PidMode }>;
-    ecsPidMode.set(arn, outcome.status === 'fulfilled' ? outcome.value.pidMode : asError(outcome.reason));
-  });
+  const ecsPidMode = await pidModesFromEcs(clients, arns.filter((arn) => recorded.get(arn)?.configuration.kind !== 'recorded'), deps);
 
   const inUse = new Map<string, Identity>();
   const unrecordedArns: string[] = [];
@@ -185,7 +147,7 @@ async function identify(
   for (const arn of arns) {
     const row = recorded.get(arn);
     const gone = deletedRunning.get(arn);
-    const pidMode = (): PidMode | Error => (ecsPidMode.get(arn) as PidMode | Error);
+    const pidMode = (): PidMode | Error => ecsPidMode.get(arn) ?? new UndeterminedRevisionsError(`pidMode of ${quote(arn)} was not read`);
     if (row) {
       if (row.configuration.kind === 'missing') missingIds.push(row.resourceId);
       inUse.set(arn, { resourceType: row.resourceType, resourceId: row.resourceId, source: 'config', pidMode: row.configuration.kind === 'recorded' ? recordedPidMode(row, row.configuration) : pidMode() });
@@ -216,6 +178,67 @@ async function identify(
     return { result, ...(arn ? { arn } : {}), deleted: deletedKeys.has(k) };
   });
   return { inUse, previous, earlier, unrecorded: unrecordedArns.length, missingConfiguration: missingIds.length, ...(failure ? { failure } : {}) };
+}
+
+interface NamedEarlier {
+  /** Resource key of an earlier result -> the revision ARN it names. */
+  readonly earlierArn: Map<string, string>;
+  /** Earlier results whose resource Config's history says was deleted. */
+  readonly deletedKeys: Set<string>;
+  /** Running revisions Config deleted: reported under the resource ID Config gave them. */
+  readonly deletedRunning: Map<string, { resourceType: string; resourceId: string }>;
+  /** Recorded running revisions found by resource ID that the look-up by ARN missed. */
+  readonly missedByArn: RecordedRevision[];
+  readonly failure?: RuleError;
+}
+
+/**
+ * Which revision each earlier result names, before anything is concluded about it. Rows this rule
+ * keyed by ARN (unrecorded revisions) name themselves; the others are looked up by the resource ID
+ * Config gave them, then, for what Config's inventory no longer holds (deleted), in its history.
+ * The history is read also when discovery was cut short: a deleted revision seen running keeps its
+ * resource ID rather than getting a second row under its ARN (only cleanUp needs a complete sweep).
+ */
+async function nameEarlier(clients: AwsClients, unexplained: readonly ReportedResult[], discovery: DiscoveryResult, signal: AbortSignal | undefined): Promise<NamedEarlier> {
+  const running = (arn: string): boolean => discovery.usage.has(arn);
+  const earlierArn = new Map<string, string>();
+  for (const p of unexplained) if (isTaskDefinitionArn(p.resourceId)) earlierArn.set(resourceKey(p.resourceType, p.resourceId), p.resourceId);
+  const byId = unexplained.filter((p) => !isTaskDefinitionArn(p.resourceId)).map((p) => p.resourceId);
+  const missedByArn: RecordedRevision[] = [];
+  for (const row of await lookupRecordedRevisions(clients.config, 'resourceId', byId, signal)) {
+    earlierArn.set(resourceKey(row.resourceType, row.resourceId), row.arn);
+    if (running(row.arn)) missedByArn.push(row);
+  }
+
+  const deletedKeys = new Set<string>();
+  const deletedRunning = new Map<string, { resourceType: string; resourceId: string }>();
+  const inHistory = unexplained.filter((p) => !earlierArn.has(resourceKey(p.resourceType, p.resourceId)));
+  try {
+    for (const h of await lookupRevisionHistory(clients.config, inHistory, HISTORY_CONCURRENCY, signal)) {
+      if (!h.arn) continue;
+      const k = resourceKey(h.resourceType, h.resourceId);
+      earlierArn.set(k, h.arn);
+      // "Deleted" only when Config's history says so (a resource missing from the advanced-query
+      // index may only be lagging there); the verdict does not depend on it, the annotation does.
+      if (h.deleted) deletedKeys.add(k);
+      if (running(h.arn)) deletedRunning.set(h.arn, { resourceType: h.resourceType, resourceId: h.resourceId });
+    }
+  } catch (error) {
+    // What is left unnamed stays as it is (counted unresolved); the run fails once it has reported.
+    return { earlierArn, deletedKeys, deletedRunning, missedByArn, failure: error instanceof RuleError ? error : new UndeterminedRevisionsError(causeText(error)) };
+  }
+  return { earlierArn, deletedKeys, deletedRunning, missedByArn };
+}
+
+/** DescribeTaskDefinition for each revision, settled one by one: a failure names its revision. */
+async function pidModesFromEcs(clients: AwsClients, arns: readonly string[], deps: RunDependencies): Promise<Map<string, PidMode | Error>> {
+  const described = await mapSettled(arns, deps.ecsConcurrency, (arn) => describeRevision(clients.ecs, arn, deps.deadline?.final));
+  const pidModes = new Map<string, PidMode | Error>();
+  arns.forEach((arn, i) => {
+    const outcome = described[i] as PromiseSettledResult<{ pidMode: PidMode }>;
+    pidModes.set(arn, outcome.status === 'fulfilled' ? outcome.value.pidMode : asError(outcome.reason));
+  });
+  return pidModes;
 }
 
 function recordedPidMode(row: RecordedRevision, configuration: { pidMode: unknown; taskDefinitionArn: string }): PidMode | Error {
@@ -354,10 +377,8 @@ function cleanUp(at: Date, discovery: DiscoveryResult, identified: Identified): 
 
 /** What failed, once what was established has been reported. */
 function failureOf(discovery: DiscoveryResult, undetermined: readonly string[], identifyFailure: RuleError | undefined, reported: number): { failure?: RuleError } {
-  if (discovery.interrupted) {
-    return { failure: new SweepIncompleteError({ clustersRead: discovery.clustersRead, clustersTotal: discovery.clusterCount, reported }) };
-  }
-  if (discovery.failures.length > 0) return { failure: new DiscoveryError(discovery.failures, reported) };
+  const unread = discoveryFailure(discovery, reported);
+  if (unread) return { failure: unread };
   if (undetermined.length > 0) {
     return {
       failure: new UndeterminedRevisionsError(
