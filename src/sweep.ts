@@ -21,7 +21,7 @@ import { decide } from './core/decide';
 import { causeText, quote, RuleError, shortCause, UndeterminedRevisionsError } from './core/errors';
 import type { ParsedEvent } from './core/event';
 import { resendDecision, RESEND } from './core/resend';
-import { isTaskDefinitionArn, parsePidMode } from './core/revision';
+import { isTaskDefinitionArn, revisionFacts } from './core/revision';
 import { minimumSweepSeconds } from './core/token-bucket';
 import { COMPLIANCE, TASK_DEFINITION_TYPE, type Evaluation, type PidMode, type RevisionDetail } from './core/types';
 import { discoveryFailure, Excepter, report, resourceKey, summarize, type RunDependencies, type RunOutcome, type RunScope } from './run-context';
@@ -241,10 +241,10 @@ async function pidModesFromEcs(clients: AwsClients, arns: readonly string[], dep
   return pidModes;
 }
 
+/** The same reading, and the same refusal of an item naming two revisions, as a change event's item. */
 function recordedPidMode(row: RecordedRevision, configuration: { pidMode: unknown; taskDefinitionArn: string }): PidMode | Error {
   try {
-    if (configuration.taskDefinitionArn !== row.arn) throw new UndeterminedRevisionsError(`Config item ${quote(row.resourceId)} names two revisions: ARN ${quote(row.arn)} and configuration ${quote(configuration.taskDefinitionArn)}`);
-    return parsePidMode(configuration.pidMode, row.resourceId);
+    return revisionFacts({ TaskDefinitionArn: configuration.taskDefinitionArn, PidMode: configuration.pidMode }, row.arn, row.resourceId).pidMode;
   } catch (error) {
     return asError(error);
   }

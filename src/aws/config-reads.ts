@@ -9,7 +9,7 @@ import {
   type EvaluationResult,
 } from '@aws-sdk/client-config-service';
 import { AWS_BATCH_MAX, lookupQueries, type LookupField } from '../core/batch';
-import { mapSettled } from '../core/concurrency';
+import { mapAll } from '../core/concurrency';
 import { ConfigReadError, causeText, InvalidConfigurationItemError, quote } from '../core/errors';
 import type { ItemRef } from '../core/event';
 import { COMPLIANCE, TASK_DEFINITION_TYPE } from '../core/types';
@@ -124,7 +124,7 @@ export async function lookupRevisionHistory(
   concurrency: number,
   signal?: AbortSignal,
 ): Promise<HistoricalRevision[]> {
-  const outcomes = await mapSettled(resources, concurrency, async ({ resourceType, resourceId }): Promise<HistoricalRevision> => {
+  return mapAll(resources, concurrency, async ({ resourceType, resourceId }): Promise<HistoricalRevision> => {
     try {
       const out = await config.send(
         new GetResourceConfigHistoryCommand({ resourceType: resourceType as never, resourceId, limit: HISTORY_ITEMS }),
@@ -139,9 +139,6 @@ export async function lookupRevisionHistory(
       throw new ConfigReadError(`GetResourceConfigHistory failed for ${resourceType} ${quote(resourceId)}: ${causeText(cause)}`, { cause });
     }
   });
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
-  return outcomes.map((o) => (o as PromiseFulfilledResult<HistoricalRevision>).value);
 }
 
 export interface ReportedResult {
@@ -187,7 +184,7 @@ export async function lookupNotApplicableResults(
   concurrency: number,
   signal?: AbortSignal,
 ): Promise<ReportedResult[]> {
-  const outcomes = await mapSettled(resources, concurrency, async ({ resourceType, resourceId }) => {
+  const perResource = await mapAll(resources, concurrency, async ({ resourceType, resourceId }) => {
     const found: ReportedResult[] = [];
     try {
       const pages = paginateGetComplianceDetailsByResource(
@@ -208,9 +205,7 @@ export async function lookupNotApplicableResults(
     }
     return found;
   });
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failed) throw failed.reason;
-  return outcomes.flatMap((o) => (o as PromiseFulfilledResult<ReportedResult[]>).value);
+  return perResource.flat();
 }
 
 function reportedResult(result: EvaluationResult): ReportedResult | undefined {

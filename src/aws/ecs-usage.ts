@@ -14,7 +14,7 @@ import { abortable, abortError } from '../core/deadline';
 import { AwsCallError, DiscoveryError, EcsResponseError, isAbort, quote, type ClusterFailure } from '../core/errors';
 import { revisionFacts } from '../core/revision';
 import type { RevisionFacts } from '../core/types';
-import { addTask, clusterName, isInUse, type UsageIndex } from '../core/usage';
+import { addTask, clusterName, type UsageIndex } from '../core/usage';
 
 export interface DiscoveryOptions {
   /** Only tasks of this family (change events); the whole account when absent (periodic runs). */
@@ -129,9 +129,7 @@ async function readCluster(
           throw new EcsResponseError(`DescribeTasks returned a task without taskDefinitionArn or desiredStatus in cluster ${quote(name)}`);
         }
         const facts = { taskDefinitionArn: task.taskDefinitionArn, clusterName: name, group: task.group, lastStatus: task.lastStatus, desiredStatus: task.desiredStatus };
-        if (!isInUse(facts)) continue;
-        addTask(usage, facts);
-        running += 1;
+        if (addTask(usage, facts)) running += 1;
       }
     }
   } while (nextToken);

@@ -23,3 +23,11 @@ export async function mapSettled<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
 }
+
+/** mapSettled for work that is all or nothing: every item runs, then the first failure is thrown. */
+export async function mapAll<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const outcomes = await mapSettled(items, limit, fn);
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<R>).value);
+}

@@ -3,11 +3,12 @@ import type { RevisionUsage, RunningTask } from './types';
 
 export type UsageIndex = Map<string, RevisionUsage>;
 
-export function addTask(index: UsageIndex, task: RunningTask): void {
+/** Adds the task when it counts as use; says whether it did. */
+export function addTask(index: UsageIndex, task: RunningTask): boolean {
   // ListTasks with desiredStatus RUNNING "might" list recently stopped tasks (ListTasks reference),
   // and DescribeTasks runs after it: only a task ECS still wants running, and that has not
   // stopped, counts as use.
-  if (!isInUse(task)) return;
+  if (!isInUse(task)) return false;
   let usage = index.get(task.taskDefinitionArn);
   if (!usage) {
     usage = { taskCount: 0, clusters: new Set(), services: new Set() };
@@ -17,6 +18,7 @@ export function addTask(index: UsageIndex, task: RunningTask): void {
   usage.clusters.add(task.clusterName);
   const service = serviceFromGroup(task.group);
   if (service) usage.services.add(service);
+  return true;
 }
 
 export function isInUse(task: Pick<RunningTask, 'desiredStatus' | 'lastStatus'>): boolean {
